@@ -1,0 +1,119 @@
+//! [`Client`]: the public handle to a cached, self-renewing token.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::config::{ClientConfig, Settings};
+use crate::entry::Entry;
+use crate::error::Result;
+use crate::registry;
+use crate::runtime;
+use crate::stats::Stats;
+use crate::token::Token;
+
+/// Gets client-credentials tokens for one configuration.
+///
+/// Cheap to clone and safe to share between threads. Every client built from the
+/// same settings — in this process, from any language — shares one cache entry:
+/// one token, one in-flight request, one set of [`Stats`].
+///
+/// ```no_run
+/// # fn main() -> Result<(), ooauthcc_core::Error> {
+/// use ooauthcc_core::{Client, ClientConfig};
+/// let client = Client::new(
+///     ClientConfig::new("https://idp.example.com/oauth2/token", "my-service", "s3cr3t")
+///         .with_scopes(["orders.read"]),
+/// )?;
+/// let token = client.get_token_blocking()?;
+/// let header = client.header_value(&token); // "Bearer eyJ…"
+/// # let _ = header; Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    entry: Arc<Entry>,
+    settings: Arc<Settings>,
+}
+
+impl Client {
+    /// Validates `config` and connects this client to the shared cache. Nothing
+    /// is sent and no thread is started until the first token is asked for.
+    pub fn new(config: ClientConfig) -> Result<Client> {
+        let settings = Arc::new(Settings::from_config(&config)?);
+        let entry = registry::entry_for(Arc::clone(&settings));
+        Ok(Client { entry, settings })
+    }
+
+    /// A valid token: from the cache when it has one (no wait, no lock), else from
+    /// the one request all concurrent callers share. Waits at most `get_timeout`.
+    ///
+    /// Dropping the future (or timing out) never cancels the shared request. The
+    /// future can be awaited from any executor.
+    pub async fn get_token(&self) -> Result<Token> {
+        self.get_token_with_timeout(self.settings.get_timeout).await
+    }
+
+    /// [`Client::get_token`] waiting at most `timeout`.
+    pub async fn get_token_with_timeout(&self, timeout: Duration) -> Result<Token> {
+        self.entry.get(timeout).await
+    }
+
+    /// [`Client::get_token`] for synchronous code. Must not be called from inside
+    /// an async runtime (returns an [`crate::ErrorKind::Usage`] error there).
+    #[inline]
+    pub fn get_token_blocking(&self) -> Result<Token> {
+        self.get_token_blocking_with_timeout(self.settings.get_timeout)
+    }
+
+    /// [`Client::get_token_blocking`] waiting at most `timeout`.
+    #[inline]
+    pub fn get_token_blocking_with_timeout(&self, timeout: Duration) -> Result<Token> {
+        if let Some(t) = self.entry.fresh() {
+            return Ok(t);
+        }
+        runtime::block_on(self.entry.get(timeout))
+    }
+
+    /// The cached token if it may still be served, without fetching.
+    pub fn cached_token(&self) -> Option<Token> {
+        self.entry.cached()
+    }
+
+    /// Compare-and-invalidate: drops the cached token only if it is
+    /// `access_token` (the one a resource server rejected with 401), so that many
+    /// callers reporting the same rejected token cause a single refetch. Returns
+    /// whether the token was dropped.
+    pub fn invalidate(&self, access_token: &str) -> bool {
+        self.entry.invalidate(access_token)
+    }
+
+    /// Counters of the cache entry this client shares.
+    pub fn stats(&self) -> Stats {
+        self.entry.counters.snapshot()
+    }
+
+    /// The client id.
+    pub fn client_id(&self) -> &str {
+        &self.settings.client_id
+    }
+
+    /// The token endpoint.
+    pub fn token_url(&self) -> &str {
+        self.settings.token_url.as_str()
+    }
+
+    pub(crate) fn settings(&self) -> &Settings {
+        &self.settings
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("token_url", &self.settings.token_url.as_str())
+            .field("client_id", &self.settings.client_id)
+            .field("auth_method", &self.settings.auth_method)
+            .field("scopes", &self.settings.scopes)
+            .finish_non_exhaustive()
+    }
+}

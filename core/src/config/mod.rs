@@ -1,0 +1,277 @@
+//! Client configuration: one schema for Rust, JSON, TOML, the C API and Python.
+//!
+//! Field names here are the names everywhere: the JSON document given to the C
+//! API, Python keyword arguments and TOML profiles all use them. Durations are
+//! seconds (fractions allowed) in documents and [`Duration`] in Rust.
+//! Unknown fields are rejected by name. [`ClientConfig::validate`] (called by
+//! [`crate::Client::new`]) checks every setting and names the one that is wrong.
+
+mod auth_method;
+mod profiles;
+pub(crate) mod secs;
+mod validate;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+pub use auth_method::{AuthMethod, BasicEncoding, ScopeDelimiter};
+pub use profiles::Profiles;
+pub(crate) use validate::{Settings, is_loopback_host};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::secret::Secret;
+
+/// Everything that describes one OAuth client and how its tokens are fetched,
+/// cached and applied. Start from [`ClientConfig::new`] and chain `with_*`
+/// methods, or deserialize it from JSON/TOML.
+#[derive(Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ClientConfig {
+    /// The token endpoint, an absolute `https://` URL (`http://` only for
+    /// loopback hosts unless [`ClientConfig::allow_insecure_http`]).
+    pub token_url: String,
+    /// The client identifier.
+    pub client_id: String,
+    /// The client secret (not needed with [`AuthMethod::None`]).
+    pub client_secret: Option<Secret>,
+    /// Scopes to request; order does not matter for caching.
+    pub scopes: Vec<String>,
+    /// How scopes are joined in the request (default: space, per RFC 6749).
+    pub scope_delimiter: ScopeDelimiter,
+    /// The form parameter that carries the scopes (default `scope`).
+    pub scope_param: String,
+    /// The `audience` parameter (Auth0, Okta and others).
+    pub audience: Option<String>,
+    /// RFC 8707 `resource` indicators, sent as repeated `resource` parameters.
+    pub resources: Vec<String>,
+    /// Extra form parameters sent with every token request.
+    pub extra_params: BTreeMap<String, String>,
+    /// Extra HTTP headers sent with every token request.
+    pub extra_headers: BTreeMap<String, String>,
+    /// Cookies sent with every token request.
+    pub cookies: BTreeMap<String, String>,
+    /// The `grant_type` (default `client_credentials`).
+    pub grant_type: String,
+    /// How the client authenticates to the token endpoint.
+    pub auth_method: AuthMethod,
+    /// How `client_secret_basic` encodes the id and secret.
+    pub basic_encoding: BasicEncoding,
+    /// Where the token object sits in the response, as a dot-separated path of
+    /// object keys (`"data"` for `{"data": {"access_token": …}}`). Empty: top level.
+    pub token_path: String,
+    /// Lifetime assumed when the response has no `expires_in` and the token is not
+    /// a JWT with `exp` (default 300 s; never "forever").
+    #[serde(deserialize_with = "secs::deserialize")]
+    pub default_lifetime: Duration,
+    /// TCP (and TLS) connect timeout (default 10 s).
+    #[serde(deserialize_with = "secs::deserialize")]
+    pub connect_timeout: Duration,
+    /// Timeout of one whole token request, connect to last body byte (default 30 s).
+    #[serde(deserialize_with = "secs::deserialize")]
+    pub request_timeout: Duration,
+    /// How long a caller waits for a token by default before giving up with a
+    /// timeout error (default 30 s). The shared fetch goes on for other callers.
+    #[serde(deserialize_with = "secs::deserialize")]
+    pub get_timeout: Duration,
+    /// A token counts as expired this long before its real expiry (default 60 s;
+    /// capped at half the token's lifetime for short-lived tokens).
+    #[serde(deserialize_with = "secs::deserialize")]
+    pub refresh_skew: Duration,
+    /// Fraction of the usable lifetime after which a background refresh starts
+    /// while the cached token is still served (default 0.8; 1.0 disables
+    /// refresh-ahead).
+    pub refresh_ahead: f64,
+    /// Random spread around `refresh_ahead`, so a fleet does not refresh in
+    /// lock-step (default 0.05: refresh at 75–85 %).
+    pub refresh_jitter: f64,
+    /// Retries of transient failures (connect errors, timeouts, 5xx, 429) within
+    /// one fetch (default 3).
+    pub max_retries: u32,
+    /// First retry delay; doubled each retry, with full jitter (default 0.2 s).
+    #[serde(deserialize_with = "secs::deserialize")]
+    pub retry_base_delay: Duration,
+    /// Cap of one retry delay, also of a server's `Retry-After` (default 10 s).
+    #[serde(deserialize_with = "secs::deserialize")]
+    pub retry_max_delay: Duration,
+    /// Allow `http://` token endpoints on non-loopback hosts (default false).
+    pub allow_insecure_http: bool,
+    /// The scheme word before the token in the header (default `Bearer`).
+    pub token_prefix: String,
+    /// The header that carries the token (default `Authorization`).
+    pub header_name: String,
+    /// Send the token as this query parameter instead of a header.
+    pub query_param: Option<String>,
+    /// Hosts the token may be sent to (`api.example.com`, `*.example.com`).
+    /// Empty: any host over https, and loopback hosts over http.
+    pub allowed_hosts: Vec<String>,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            token_url: String::new(),
+            client_id: String::new(),
+            client_secret: None,
+            scopes: Vec::new(),
+            scope_delimiter: ScopeDelimiter::Space,
+            scope_param: "scope".into(),
+            audience: None,
+            resources: Vec::new(),
+            extra_params: BTreeMap::new(),
+            extra_headers: BTreeMap::new(),
+            cookies: BTreeMap::new(),
+            grant_type: "client_credentials".into(),
+            auth_method: AuthMethod::ClientSecretBasic,
+            basic_encoding: BasicEncoding::Rfc6749,
+            token_path: String::new(),
+            default_lifetime: Duration::from_secs(300),
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            get_timeout: Duration::from_secs(30),
+            refresh_skew: Duration::from_secs(60),
+            refresh_ahead: 0.8,
+            refresh_jitter: 0.05,
+            max_retries: 3,
+            retry_base_delay: Duration::from_millis(200),
+            retry_max_delay: Duration::from_secs(10),
+            allow_insecure_http: false,
+            token_prefix: "Bearer".into(),
+            header_name: "Authorization".into(),
+            query_param: None,
+            allowed_hosts: Vec::new(),
+        }
+    }
+}
+
+macro_rules! with_setters {
+    ($( $(#[$doc:meta])* $name:ident($field:ident: $ty:ty) => $conv:expr; )*) => {
+        impl ClientConfig {
+            $(
+                $(#[$doc])*
+                pub fn $name(mut self, $field: $ty) -> Self {
+                    self.$field = $conv;
+                    self
+                }
+            )*
+        }
+    };
+}
+
+with_setters! {
+    /// Sets the scopes to request.
+    with_scopes(scopes: impl IntoIterator<Item = impl Into<String>>) => scopes.into_iter().map(Into::into).collect();
+    /// Sets the scope delimiter.
+    with_scope_delimiter(scope_delimiter: ScopeDelimiter) => scope_delimiter;
+    /// Sets the name of the scope parameter.
+    with_scope_param(scope_param: impl Into<String>) => scope_param.into();
+    /// Sets the `audience` parameter.
+    with_audience(audience: impl Into<String>) => Some(audience.into());
+    /// Sets the RFC 8707 resource indicators.
+    with_resources(resources: impl IntoIterator<Item = impl Into<String>>) => resources.into_iter().map(Into::into).collect();
+    /// Sets the grant type.
+    with_grant_type(grant_type: impl Into<String>) => grant_type.into();
+    /// Sets the client authentication method.
+    with_auth_method(auth_method: AuthMethod) => auth_method;
+    /// Sets how `client_secret_basic` encodes credentials.
+    with_basic_encoding(basic_encoding: BasicEncoding) => basic_encoding;
+    /// Sets where the token object sits in the response (dot-separated keys).
+    with_token_path(token_path: impl Into<String>) => token_path.into();
+    /// Sets the lifetime assumed when the server sends none.
+    with_default_lifetime(default_lifetime: Duration) => default_lifetime;
+    /// Sets the connect timeout.
+    with_connect_timeout(connect_timeout: Duration) => connect_timeout;
+    /// Sets the whole-request timeout.
+    with_request_timeout(request_timeout: Duration) => request_timeout;
+    /// Sets how long callers wait by default.
+    with_get_timeout(get_timeout: Duration) => get_timeout;
+    /// Sets the refresh skew.
+    with_refresh_skew(refresh_skew: Duration) => refresh_skew;
+    /// Sets the refresh-ahead fraction (1.0 disables refresh-ahead).
+    with_refresh_ahead(refresh_ahead: f64) => refresh_ahead;
+    /// Sets the jitter around the refresh-ahead fraction.
+    with_refresh_jitter(refresh_jitter: f64) => refresh_jitter;
+    /// Sets how many times a transient failure is retried within one fetch.
+    with_max_retries(max_retries: u32) => max_retries;
+    /// Sets the first retry delay.
+    with_retry_base_delay(retry_base_delay: Duration) => retry_base_delay;
+    /// Sets the cap of one retry delay.
+    with_retry_max_delay(retry_max_delay: Duration) => retry_max_delay;
+    /// Allows `http://` token endpoints on non-loopback hosts.
+    with_allow_insecure_http(allow_insecure_http: bool) => allow_insecure_http;
+    /// Sets the word before the token in the header.
+    with_token_prefix(token_prefix: impl Into<String>) => token_prefix.into();
+    /// Sets the header that carries the token.
+    with_header_name(header_name: impl Into<String>) => header_name.into();
+    /// Sends the token as this query parameter instead of a header.
+    with_query_param(query_param: impl Into<String>) => Some(query_param.into());
+    /// Sets the hosts the token may be sent to.
+    with_allowed_hosts(allowed_hosts: impl IntoIterator<Item = impl Into<String>>) => allowed_hosts.into_iter().map(Into::into).collect();
+}
+
+impl ClientConfig {
+    /// A configuration for `client_id` with `client_secret` at `token_url`, all
+    /// other settings at their defaults.
+    pub fn new(token_url: impl Into<String>, client_id: impl Into<String>, client_secret: impl Into<Secret>) -> Self {
+        ClientConfig {
+            token_url: token_url.into(),
+            client_id: client_id.into(),
+            client_secret: Some(client_secret.into()),
+            ..ClientConfig::default()
+        }
+    }
+
+    /// Adds one extra form parameter.
+    pub fn with_extra_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra_params.insert(name.into(), value.into());
+        self
+    }
+
+    /// Adds one extra request header.
+    pub fn with_extra_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra_headers.insert(name.into(), value.into());
+        self
+    }
+
+    /// Adds one cookie to token requests.
+    pub fn with_cookie(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.cookies.insert(name.into(), value.into());
+        self
+    }
+
+    /// Parses a JSON document with these field names. Unknown fields are rejected.
+    pub fn from_json(json: &str) -> Result<Self> {
+        serde_json::from_str(json).map_err(|e| Error::new(ErrorKind::Config, format!("invalid JSON configuration: {e}")))
+    }
+
+    /// Parses a TOML document with these field names. Unknown fields are rejected.
+    pub fn from_toml(text: &str) -> Result<Self> {
+        toml::from_str(text).map_err(|e| Error::new(ErrorKind::Config, format!("invalid TOML configuration: {}", e.message())))
+    }
+
+    /// Checks every setting; the error names the first one that is wrong.
+    pub fn validate(&self) -> Result<()> {
+        Settings::from_config(self).map(|_| ())
+    }
+}
+
+impl fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("token_url", &self.token_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "***"))
+            .field("scopes", &self.scopes)
+            .field("audience", &self.audience)
+            .field("resources", &self.resources)
+            .field("extra_params", &self.extra_params.keys().collect::<Vec<_>>())
+            .field("extra_headers", &self.extra_headers.keys().collect::<Vec<_>>())
+            .field("cookies", &self.cookies.keys().collect::<Vec<_>>())
+            .field("grant_type", &self.grant_type)
+            .field("auth_method", &self.auth_method)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,319 @@
+//! From a user's [`ClientConfig`] to checked, normalised [`Settings`].
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use url::{Host, Url};
+
+use super::{AuthMethod, BasicEncoding, ClientConfig, ScopeDelimiter};
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+
+/// A validated configuration. Everything the rest of the crate reads comes from
+/// here, already checked: scopes sorted and deduplicated, names lower-cased.
+#[derive(Clone, Debug)]
+pub(crate) struct Settings {
+    pub token_url: Url,
+    pub client_id: String,
+    pub client_secret: Option<Secret>,
+    /// Sorted, without duplicates: scope order never changes the token.
+    pub scopes: Vec<String>,
+    pub scope_delimiter: ScopeDelimiter,
+    pub scope_param: String,
+    pub audience: Option<String>,
+    /// Sorted, without duplicates.
+    pub resources: Vec<String>,
+    pub extra_params: BTreeMap<String, String>,
+    pub extra_headers: Vec<(reqwest::header::HeaderName, reqwest::header::HeaderValue)>,
+    pub cookies: BTreeMap<String, String>,
+    pub grant_type: String,
+    pub auth_method: AuthMethod,
+    pub basic_encoding: BasicEncoding,
+    /// Keys to walk into the response body before reading the token fields.
+    pub token_path: Vec<String>,
+    pub default_lifetime: Duration,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    pub get_timeout: Duration,
+    pub refresh_skew: Duration,
+    pub refresh_ahead: f64,
+    pub refresh_jitter: f64,
+    pub max_retries: u32,
+    pub retry_base_delay: Duration,
+    pub retry_max_delay: Duration,
+    pub token_prefix: String,
+    pub header_name: reqwest::header::HeaderName,
+    pub query_param: Option<String>,
+    /// Lower-cased; `*.example.com` entries match subdomains.
+    pub allowed_hosts: Vec<String>,
+    pub allow_insecure_http: bool,
+}
+
+/// Parameters the library sets itself; an extra parameter may not replace them.
+const RESERVED_PARAMS: &[&str] = &["grant_type", "client_id", "client_secret", "client_assertion", "client_assertion_type"];
+
+/// Headers the library sets itself; an extra header may not replace them.
+const RESERVED_HEADERS: &[&str] = &["authorization", "content-type", "content-length", "host", "transfer-encoding", "cookie"];
+
+impl Settings {
+    pub(crate) fn from_config(c: &ClientConfig) -> Result<Settings> {
+        let token_url = check_token_url(&c.token_url, c.allow_insecure_http)?;
+        if c.client_id.is_empty() {
+            return Err(Error::config("client_id", "must not be empty"));
+        }
+        if c.client_id.chars().any(char::is_control) {
+            return Err(Error::config("client_id", "must not contain control characters"));
+        }
+        let client_secret = match (c.auth_method, &c.client_secret) {
+            (AuthMethod::None, _) => None,
+            (_, Some(s)) if !s.is_empty() => Some(s.clone()),
+            (m, _) => return Err(Error::config("client_secret", format!("is required with auth_method `{m}` and must not be empty"))),
+        };
+        let scope_param = non_empty("scope_param", &c.scope_param)?;
+        let scopes = sorted_unique(&c.scopes);
+        for s in &scopes {
+            if s.is_empty() || s.chars().any(|ch| ch.is_whitespace() || ch.is_control() || ch == c.scope_delimiter.as_char()) {
+                return Err(Error::config("scopes", format!("scope {s:?} is empty or contains whitespace or the delimiter")));
+            }
+        }
+        let resources = sorted_unique(&c.resources);
+        for r in &resources {
+            if Url::parse(r).is_err() {
+                return Err(Error::config("resources", format!("{r:?} is not an absolute URI (RFC 8707 §2)")));
+            }
+        }
+        for name in c.extra_params.keys() {
+            if name.is_empty() || RESERVED_PARAMS.contains(&name.as_str()) || *name == scope_param {
+                return Err(Error::config("extra_params", format!("parameter {name:?} is empty or set by the library itself")));
+            }
+        }
+        let extra_headers = check_headers(&c.extra_headers)?;
+        for (name, value) in &c.cookies {
+            let bad_name = name.is_empty() || name.chars().any(|ch| !ch.is_ascii_graphic() || "()<>@,;:\\\"/[]?={}".contains(ch));
+            if bad_name || value.chars().any(|ch| !ch.is_ascii_graphic() || ch == ';' || ch == ',' || ch == '"' || ch == '\\') {
+                return Err(Error::config("cookies", format!("cookie {name:?} has an invalid name or value")));
+            }
+        }
+        let token_path = if c.token_path.is_empty() {
+            Vec::new()
+        } else {
+            let parts: Vec<String> = c.token_path.split('.').map(str::to_owned).collect();
+            if parts.iter().any(String::is_empty) {
+                return Err(Error::config("token_path", "has an empty segment"));
+            }
+            parts
+        };
+        positive("default_lifetime", c.default_lifetime, Duration::from_secs(1))?;
+        positive("connect_timeout", c.connect_timeout, Duration::from_millis(1))?;
+        positive("request_timeout", c.request_timeout, Duration::from_millis(1))?;
+        positive("get_timeout", c.get_timeout, Duration::from_millis(1))?;
+        if !(c.refresh_ahead > 0.0 && c.refresh_ahead <= 1.0) {
+            return Err(Error::config("refresh_ahead", format!("must be in (0, 1], got {}", c.refresh_ahead)));
+        }
+        if !(0.0..0.5).contains(&c.refresh_jitter) || c.refresh_ahead - c.refresh_jitter <= 0.0 {
+            return Err(Error::config("refresh_jitter", format!("must be in [0, 0.5) and below refresh_ahead, got {}", c.refresh_jitter)));
+        }
+        if c.retry_base_delay > c.retry_max_delay {
+            return Err(Error::config("retry_base_delay", "must not exceed retry_max_delay"));
+        }
+        if c.token_prefix.chars().any(|ch| ch.is_whitespace() || ch.is_control()) {
+            return Err(Error::config("token_prefix", "must not contain whitespace or control characters"));
+        }
+        let header_name = reqwest::header::HeaderName::from_bytes(c.header_name.as_bytes())
+            .map_err(|_| Error::config("header_name", format!("{:?} is not a valid HTTP header name", c.header_name)))?;
+        if let Some(q) = &c.query_param {
+            non_empty("query_param", q)?;
+        }
+        let mut allowed_hosts = Vec::with_capacity(c.allowed_hosts.len());
+        for h in &c.allowed_hosts {
+            let h = h.trim().to_ascii_lowercase();
+            let bare = h.strip_prefix("*.").unwrap_or(&h);
+            if bare.is_empty() || bare.contains(['/', ':', '*', ' ']) {
+                return Err(Error::config("allowed_hosts", format!("{h:?} is not a host name (use `api.example.com` or `*.example.com`)")));
+            }
+            allowed_hosts.push(h);
+        }
+        Ok(Settings {
+            token_url,
+            client_id: c.client_id.clone(),
+            client_secret,
+            scopes,
+            scope_delimiter: c.scope_delimiter,
+            scope_param,
+            audience: c.audience.clone().filter(|a| !a.is_empty()),
+            resources,
+            extra_params: c.extra_params.clone(),
+            extra_headers,
+            cookies: c.cookies.clone(),
+            grant_type: non_empty("grant_type", &c.grant_type)?,
+            auth_method: c.auth_method,
+            basic_encoding: c.basic_encoding,
+            token_path,
+            default_lifetime: c.default_lifetime,
+            connect_timeout: c.connect_timeout,
+            request_timeout: c.request_timeout,
+            get_timeout: c.get_timeout,
+            refresh_skew: c.refresh_skew,
+            refresh_ahead: c.refresh_ahead,
+            refresh_jitter: c.refresh_jitter,
+            max_retries: c.max_retries.min(20),
+            retry_base_delay: c.retry_base_delay,
+            retry_max_delay: c.retry_max_delay,
+            token_prefix: c.token_prefix.clone(),
+            header_name,
+            query_param: c.query_param.clone(),
+            allowed_hosts,
+            allow_insecure_http: c.allow_insecure_http,
+        })
+    }
+}
+
+/// Whether `host` is a loopback name or address, where plain http is acceptable.
+pub(crate) fn is_loopback_host(host: Option<Host<&str>>) -> bool {
+    match host {
+        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost") || d.to_ascii_lowercase().ends_with(".localhost"),
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+fn check_token_url(raw: &str, allow_insecure_http: bool) -> Result<Url> {
+    if raw.is_empty() {
+        return Err(Error::config("token_url", "must not be empty"));
+    }
+    let url = Url::parse(raw).map_err(|e| Error::config("token_url", format!("is not an absolute URL ({e})")))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback_host(url.host()) || allow_insecure_http => {}
+        "http" => {
+            return Err(Error::config(
+                "token_url",
+                "uses plain http to a non-loopback host; use https, or set allow_insecure_http to accept sending credentials in clear text",
+            ));
+        }
+        other => return Err(Error::config("token_url", format!("scheme `{other}` is not http or https"))),
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::config("token_url", "must not contain credentials; use client_id and client_secret"));
+    }
+    if url.fragment().is_some() {
+        return Err(Error::config("token_url", "must not contain a fragment (RFC 6749 §3.2)"));
+    }
+    Ok(url)
+}
+
+fn check_headers(headers: &BTreeMap<String, String>) -> Result<Vec<(reqwest::header::HeaderName, reqwest::header::HeaderValue)>> {
+    let mut out = Vec::with_capacity(headers.len());
+    for (name, value) in headers {
+        let n = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::config("extra_headers", format!("{name:?} is not a valid header name")))?;
+        if RESERVED_HEADERS.contains(&n.as_str()) {
+            return Err(Error::config("extra_headers", format!("header {name:?} is set by the library itself")));
+        }
+        let mut v = reqwest::header::HeaderValue::from_str(value)
+            .map_err(|_| Error::config("extra_headers", format!("the value of header {name:?} is not a valid header value")))?;
+        // Extra headers often carry API keys: keep them out of any debug output.
+        v.set_sensitive(true);
+        out.push((n, v));
+    }
+    Ok(out)
+}
+
+fn non_empty(setting: &str, value: &str) -> Result<String> {
+    if value.is_empty() {
+        Err(Error::config(setting, "must not be empty"))
+    } else {
+        Ok(value.to_owned())
+    }
+}
+
+fn positive(setting: &str, d: Duration, min: Duration) -> Result<()> {
+    if d < min {
+        Err(Error::config(setting, format!("must be at least {min:?}, got {d:?}")))
+    } else {
+        Ok(())
+    }
+}
+
+fn sorted_unique(items: &[String]) -> Vec<String> {
+    let mut v = items.to_vec();
+    v.sort();
+    v.dedup();
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> ClientConfig {
+        ClientConfig::new("https://idp.example.com/token", "id", "secret")
+    }
+
+    fn err(c: ClientConfig) -> String {
+        match Settings::from_config(&c) {
+            Ok(_) => String::from("no error"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn accepts_defaults() {
+        assert!(Settings::from_config(&base()).is_ok());
+        assert!(Settings::from_config(&ClientConfig::new("http://127.0.0.1:8080/token", "id", "s")).is_ok());
+        assert!(Settings::from_config(&ClientConfig::new("http://localhost/token", "id", "s")).is_ok());
+        assert!(Settings::from_config(&ClientConfig::new("http://[::1]:9/token", "id", "s")).is_ok());
+    }
+
+    #[test]
+    fn names_the_bad_setting() {
+        let cases: Vec<(ClientConfig, &str)> = vec![
+            (ClientConfig { client_id: String::new(), ..base() }, "client_id"),
+            (ClientConfig { token_url: "/token".into(), ..base() }, "token_url"),
+            (ClientConfig { token_url: String::new(), ..base() }, "token_url"),
+            (ClientConfig { token_url: "http://idp.example.com/token".into(), ..base() }, "allow_insecure_http"),
+            (ClientConfig { token_url: "ftp://idp.example.com/token".into(), ..base() }, "token_url"),
+            (ClientConfig { token_url: "https://u:p@idp.example.com/token".into(), ..base() }, "token_url"),
+            (ClientConfig { client_secret: None, ..base() }, "client_secret"),
+            (ClientConfig { client_secret: Some(Secret::new("")), ..base() }, "client_secret"),
+            (base().with_scopes(["a b"]), "scopes"),
+            (base().with_extra_param("grant_type", "x"), "extra_params"),
+            (base().with_extra_param("scope", "x"), "extra_params"),
+            (base().with_extra_header("Authorization", "x"), "extra_headers"),
+            (base().with_extra_header("bad header", "x"), "extra_headers"),
+            (base().with_cookie("c", "a;b"), "cookies"),
+            (base().with_token_path("data..x"), "token_path"),
+            (base().with_refresh_ahead(0.0), "refresh_ahead"),
+            (base().with_refresh_ahead(1.5), "refresh_ahead"),
+            (base().with_refresh_jitter(0.7), "refresh_jitter"),
+            (base().with_request_timeout(Duration::ZERO), "request_timeout"),
+            (base().with_header_name("bad name"), "header_name"),
+            (base().with_resources(["not a uri"]), "resources"),
+            (base().with_allowed_hosts(["https://x.example.com"]), "allowed_hosts"),
+            (base().with_grant_type(""), "grant_type"),
+        ];
+        for (cfg, setting) in cases {
+            let e = err(cfg);
+            assert!(e.contains(setting), "expected {setting} in {e}");
+        }
+    }
+
+    #[test]
+    fn insecure_http_needs_opt_in() {
+        let c = ClientConfig { token_url: "http://idp.example.com/token".into(), ..base() }.with_allow_insecure_http(true);
+        assert!(Settings::from_config(&c).is_ok());
+    }
+
+    #[test]
+    fn none_method_needs_no_secret() {
+        let c = ClientConfig { client_secret: None, ..base() }.with_auth_method(AuthMethod::None);
+        assert!(Settings::from_config(&c).is_ok());
+    }
+
+    #[test]
+    fn scopes_are_normalised() {
+        let s = Settings::from_config(&base().with_scopes(["b", "a", "b"])).ok().map(|s| s.scopes);
+        assert_eq!(s, Some(vec!["a".to_string(), "b".to_string()]));
+    }
+}

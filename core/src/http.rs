@@ -1,0 +1,112 @@
+//! Sending one token request over HTTP and reading the answer, capped in size.
+
+use std::time::Duration;
+
+use reqwest::header::{CONTENT_TYPE, COOKIE, HeaderValue, LOCATION, RETRY_AFTER};
+
+use crate::config::Settings;
+use crate::error::{Error, ErrorKind, Result};
+use crate::request::TokenRequest;
+use crate::response::{RawResponse, parse_retry_after};
+
+/// The largest token response we read. Real ones are a few KiB; anything
+/// bigger is a misbehaving server and must not exhaust the caller's memory.
+pub(crate) const MAX_BODY: usize = 1 << 20;
+
+/// `User-Agent` of every request.
+pub(crate) const USER_AGENT: &str = concat!("ooauthcc/", env!("CARGO_PKG_VERSION"));
+
+pub(crate) fn build_client(connect_timeout: Duration) -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        // A token endpoint that redirects is misconfigured or hostile: following it
+        // would send the credentials somewhere else (SSRF, credential theft).
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(connect_timeout)
+        .user_agent(USER_AGENT)
+        // Tokens are renewed minutes apart; servers close idle connections after
+        // seconds. Drop ours first rather than racing the server's close.
+        .pool_idle_timeout(Duration::from_secs(20))
+        .build()
+        .map_err(|e| Error::new(ErrorKind::Internal, format!("cannot build the HTTP client: {}", error_chain(&e))))
+}
+
+/// Posts `req` to the token endpoint and returns the raw answer.
+pub(crate) async fn send(client: &reqwest::Client, s: &Settings, req: &TokenRequest) -> Result<RawResponse> {
+    let endpoint = describe_url(&s.token_url);
+    let mut builder = client
+        .post(s.token_url.clone())
+        .timeout(s.request_timeout)
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(reqwest::header::ACCEPT, "application/json");
+    for (name, value) in &s.extra_headers {
+        builder = builder.header(name, value);
+    }
+    if !s.cookies.is_empty() {
+        let joined: Vec<String> = s.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        if let Ok(mut v) = HeaderValue::from_str(&joined.join("; ")) {
+            v.set_sensitive(true);
+            builder = builder.header(COOKIE, v);
+        }
+    }
+    if let Some(auth) = &req.authorization {
+        builder = builder.header(reqwest::header::AUTHORIZATION, auth.clone());
+    }
+    let mut resp = builder.body(req.body.as_str().to_owned()).send().await.map_err(|e| transport_error(&e, &endpoint, s))?;
+    let status = resp.status().as_u16();
+    let header = |name| resp.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok()).map(str::to_owned);
+    let content_type = header(CONTENT_TYPE);
+    let retry_after = header(RETRY_AFTER).as_deref().and_then(parse_retry_after);
+    let location = header(LOCATION);
+    if resp.content_length().is_some_and(|n| n > MAX_BODY as u64) {
+        return Err(too_large(status, &endpoint));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| transport_error(&e, &endpoint, s))? {
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err(too_large(status, &endpoint));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(RawResponse { status, content_type, retry_after, location, body })
+}
+
+fn too_large(status: u16, endpoint: &str) -> Error {
+    Error::new(ErrorKind::MalformedResponse, format!("token response from {endpoint} is larger than {} KiB", MAX_BODY / 1024))
+        .with_http_status(status)
+}
+
+fn transport_error(e: &reqwest::Error, endpoint: &str, s: &Settings) -> Error {
+    if e.is_timeout() {
+        let limit = if e.is_connect() { s.connect_timeout } else { s.request_timeout };
+        return Error::new(ErrorKind::Timeout, format!("token request to {endpoint} timed out after {limit:?}"));
+    }
+    let what = if e.is_connect() {
+        "cannot connect to"
+    } else if e.is_body() || e.is_decode() {
+        "connection failed while reading the answer from"
+    } else {
+        "request failed to"
+    };
+    Error::new(ErrorKind::Transport, format!("{what} token endpoint {endpoint}: {}", error_chain(e)))
+}
+
+/// The error and its causes on one line. reqwest's own text names the URL with
+/// its query; ours (`describe_url`) leaves the query out.
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = Vec::new();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        parts.push(c.to_string());
+        cur = c.source();
+    }
+    if parts.is_empty() {
+        parts.push(e.to_string());
+    }
+    parts.dedup();
+    parts.join(": ")
+}
+
+/// scheme://host[:port]/path of the token endpoint, without query.
+pub(crate) fn describe_url(u: &url::Url) -> String {
+    format!("{}://{}{}{}", u.scheme(), u.host_str().unwrap_or(""), u.port().map(|p| format!(":{p}")).unwrap_or_default(), u.path())
+}

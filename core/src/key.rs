@@ -1,0 +1,106 @@
+//! The cache key: everything that changes which token a client gets, or how long
+//! it is kept — and a fingerprint of the secret, so a wrong secret never shares a
+//! right one's token.
+
+use std::collections::BTreeMap;
+
+use crate::config::{AuthMethod, BasicEncoding, Settings};
+
+/// Two clients with equal keys share one cache entry, whichever language built them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct CacheKey {
+    token_url: String,
+    client_id: String,
+    secret_fingerprint: Option<[u8; 32]>,
+    auth_method: AuthMethod,
+    basic_encoding: BasicEncoding,
+    grant_type: String,
+    scopes: Vec<String>,
+    scope_param: String,
+    scope_delimiter: char,
+    audience: Option<String>,
+    resources: Vec<String>,
+    extra_params: BTreeMap<String, String>,
+    /// Header names and values: a tenant header can change the token.
+    extra_headers: Vec<(String, Vec<u8>)>,
+    cookies: BTreeMap<String, String>,
+    token_path: Vec<String>,
+    /// The lifecycle settings change how long a token is served, so clients that
+    /// disagree on them keep separate entries.
+    lifecycle: [u64; 4],
+}
+
+impl CacheKey {
+    pub(crate) fn new(s: &Settings) -> CacheKey {
+        let mut headers: Vec<(String, Vec<u8>)> =
+            s.extra_headers.iter().map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec())).collect();
+        headers.sort();
+        CacheKey {
+            token_url: s.token_url.as_str().to_owned(),
+            client_id: s.client_id.clone(),
+            secret_fingerprint: s.client_secret.as_ref().map(|x| x.fingerprint()),
+            auth_method: s.auth_method,
+            basic_encoding: s.basic_encoding,
+            grant_type: s.grant_type.clone(),
+            scopes: s.scopes.clone(),
+            scope_param: s.scope_param.clone(),
+            scope_delimiter: s.scope_delimiter.as_char(),
+            audience: s.audience.clone(),
+            resources: s.resources.clone(),
+            extra_params: s.extra_params.clone(),
+            extra_headers: headers,
+            cookies: s.cookies.clone(),
+            token_path: s.token_path.clone(),
+            lifecycle: [
+                u64::try_from(s.refresh_skew.as_nanos()).unwrap_or(u64::MAX),
+                u64::try_from(s.default_lifetime.as_nanos()).unwrap_or(u64::MAX),
+                s.refresh_ahead.to_bits(),
+                s.refresh_jitter.to_bits(),
+            ],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ClientConfig;
+
+    fn key(c: ClientConfig) -> CacheKey {
+        CacheKey::new(&Settings::from_config(&c).unwrap())
+    }
+
+    fn base() -> ClientConfig {
+        ClientConfig::new("https://idp.example.com/token", "id", "secret")
+    }
+
+    #[test]
+    fn same_settings_same_key_scope_order_ignored() {
+        assert_eq!(key(base().with_scopes(["a", "b"])), key(base().with_scopes(["b", "a", "a"])));
+        assert_eq!(key(base()), key(base().with_request_timeout(std::time::Duration::from_secs(3))));
+    }
+
+    #[test]
+    fn everything_that_changes_the_token_changes_the_key() {
+        let b = key(base());
+        let variants = [
+            ClientConfig::new("https://idp.example.com/token", "id", "other-secret"),
+            ClientConfig::new("https://idp.example.com/token2", "id", "secret"),
+            ClientConfig::new("https://idp.example.com/token", "id2", "secret"),
+            base().with_scopes(["a"]),
+            base().with_audience("x"),
+            base().with_resources(["https://r.example.com"]),
+            base().with_extra_param("tenant", "t"),
+            base().with_extra_header("x-tenant", "t"),
+            base().with_cookie("c", "v"),
+            base().with_grant_type("urn:custom"),
+            base().with_auth_method(AuthMethod::ClientSecretPost),
+            base().with_basic_encoding(BasicEncoding::Rfc7617),
+            base().with_token_path("data"),
+            base().with_refresh_skew(std::time::Duration::from_secs(5)),
+        ];
+        for v in variants {
+            assert_ne!(key(v.clone()), b, "{v:?}");
+        }
+    }
+}
