@@ -38,7 +38,8 @@ impl Client {
     /// host when that list is empty), and plain `http` only to loopback hosts
     /// (or anywhere with `allow_insecure_http`).
     pub fn check_destination(&self, url: &str) -> Result<()> {
-        let u = Url::parse(url).map_err(|e| Error::new(ErrorKind::InvalidArgument, format!("destination is not an absolute URL ({e})")))?;
+        let u = Url::parse(url)
+            .map_err(|e| Error::new(ErrorKind::InvalidArgument, format!("destination is not an absolute URL ({e})")))?;
         let host = u.host_str().unwrap_or("").to_ascii_lowercase();
         match u.scheme() {
             "https" => {}
@@ -46,7 +47,9 @@ impl Client {
             other => {
                 return Err(Error::new(
                     ErrorKind::Usage,
-                    format!("refusing to send a token over `{other}` to {host}: only https, or http to a loopback host"),
+                    format!(
+                        "refusing to send a token over `{other}` to {host}: only https, or http to a loopback host"
+                    ),
                 ));
             }
         }
@@ -72,7 +75,9 @@ impl Client {
 
 fn host_matches(pattern: &str, host: &str) -> bool {
     match pattern.strip_prefix("*.") {
-        Some(domain) => host.len() > domain.len() + 1 && host.ends_with(domain) && host[..host.len() - domain.len()].ends_with('.'),
+        Some(domain) => {
+            host.len() > domain.len() + 1 && host.ends_with(domain) && host[..host.len() - domain.len()].ends_with('.')
+        }
         None => pattern == host,
     }
 }
@@ -83,7 +88,10 @@ mod tests {
     use crate::config::ClientConfig;
 
     fn client(hosts: &[&str]) -> Client {
-        Client::new(ClientConfig::new("https://idp.example.com/t", "apply-test", "s").with_allowed_hosts(hosts.iter().copied())).unwrap()
+        Client::new(
+            ClientConfig::new("https://idp.example.com/t", "apply-test", "s").with_allowed_hosts(hosts.iter().copied()),
+        )
+        .unwrap()
     }
 
     #[test]

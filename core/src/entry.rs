@@ -186,7 +186,11 @@ impl Entry {
                 let consecutive = self.failure.load().as_ref().map_or(0, |f| f.consecutive) + 1;
                 let hold = retry::failure_hold(e, consecutive);
                 tracing::warn!(client_id = %self.settings.client_id, error = %e, hold_ms = hold.as_millis() as u64, "token fetch failed");
-                self.failure.store(Some(Arc::new(Failure { error: e.clone(), until: clock::now().saturating_add(hold), consecutive })));
+                self.failure.store(Some(Arc::new(Failure {
+                    error: e.clone(),
+                    until: clock::now().saturating_add(hold),
+                    consecutive,
+                })));
             }
         }
         // State first, then the flight cleared, then the waiters woken: a caller
@@ -195,7 +199,13 @@ impl Entry {
         tx.send_replace(Some(result));
     }
 
-    async fn wait(&self, flight: &Flight, deadline: tokio::time::Instant, timeout: Duration, slot: &Slot) -> Result<Token> {
+    async fn wait(
+        &self,
+        flight: &Flight,
+        deadline: tokio::time::Instant,
+        timeout: Duration,
+        slot: &Slot,
+    ) -> Result<Token> {
         let mut rx = flight.rx.clone();
         // The timer is registered with the core runtime, so this future can be
         // awaited from any executor, not only from tokio.

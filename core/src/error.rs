@@ -102,13 +102,7 @@ impl Error {
     /// A new error of `kind` with a message that names the cause.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Error {
-            inner: Arc::new(Inner {
-                kind,
-                message: message.into(),
-                http_status: None,
-                oauth: None,
-                retry_after: None,
-            }),
+            inner: Arc::new(Inner { kind, message: message.into(), http_status: None, oauth: None, retry_after: None }),
         }
     }
 

@@ -76,7 +76,11 @@ async fn fetch_once(ctx: &FetchContext<'_>) -> Result<Token> {
         }
         // Fall back only when the credentials were rejected, never on an outage,
         // and only while basic is not known to work for this client.
-        Err(e) if method == SentMethod::Basic && e.is_client_rejected() && ctx.auto.0.load(Ordering::Relaxed) == UNKNOWN => {
+        Err(e)
+            if method == SentMethod::Basic
+                && e.is_client_rejected()
+                && ctx.auto.0.load(Ordering::Relaxed) == UNKNOWN =>
+        {
             tracing::info!(client_id = %s.client_id, "client_secret_basic was rejected; trying client_secret_post (auth_method auto)");
             let t = request_token(ctx, SentMethod::Post).await?;
             ctx.auto.0.store(POST_WORKS, Ordering::Relaxed);
@@ -99,8 +103,11 @@ async fn request_token(ctx: &FetchContext<'_>, method: SentMethod) -> Result<Tok
     let parsed = response::parse(&raw, &s.token_path)?;
     let lifetime = parsed.lifetime.unwrap_or(s.default_lifetime);
     if lifetime.is_zero() {
-        return Err(Error::new(ErrorKind::MalformedResponse, "token response carries a token that has already expired (JWT `exp` in the past)")
-            .with_http_status(raw.status));
+        return Err(Error::new(
+            ErrorKind::MalformedResponse,
+            "token response carries a token that has already expired (JWT `exp` in the past)",
+        )
+        .with_http_status(raw.status));
     }
     let d = lifecycle::deadlines(sent_at, lifetime, s);
     tracing::debug!(client_id = %s.client_id, lifetime_s = lifetime.as_secs_f64(), "token obtained");

@@ -51,7 +51,8 @@ pub(crate) async fn send(client: &reqwest::Client, s: &Settings, req: &TokenRequ
     if let Some(auth) = &req.authorization {
         builder = builder.header(reqwest::header::AUTHORIZATION, auth.clone());
     }
-    let mut resp = builder.body(req.body.as_str().to_owned()).send().await.map_err(|e| transport_error(&e, &endpoint, s))?;
+    let mut resp =
+        builder.body(req.body.as_str().to_owned()).send().await.map_err(|e| transport_error(&e, &endpoint, s))?;
     let status = resp.status().as_u16();
     let header = |name| resp.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok()).map(str::to_owned);
     let content_type = header(CONTENT_TYPE);
@@ -71,8 +72,11 @@ pub(crate) async fn send(client: &reqwest::Client, s: &Settings, req: &TokenRequ
 }
 
 fn too_large(status: u16, endpoint: &str) -> Error {
-    Error::new(ErrorKind::MalformedResponse, format!("token response from {endpoint} is larger than {} KiB", MAX_BODY / 1024))
-        .with_http_status(status)
+    Error::new(
+        ErrorKind::MalformedResponse,
+        format!("token response from {endpoint} is larger than {} KiB", MAX_BODY / 1024),
+    )
+    .with_http_status(status)
 }
 
 fn transport_error(e: &reqwest::Error, endpoint: &str, s: &Settings) -> Error {
@@ -108,5 +112,11 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
 
 /// scheme://host[:port]/path of the token endpoint, without query.
 pub(crate) fn describe_url(u: &url::Url) -> String {
-    format!("{}://{}{}{}", u.scheme(), u.host_str().unwrap_or(""), u.port().map(|p| format!(":{p}")).unwrap_or_default(), u.path())
+    format!(
+        "{}://{}{}{}",
+        u.scheme(),
+        u.host_str().unwrap_or(""),
+        u.port().map(|p| format!(":{p}")).unwrap_or_default(),
+        u.path()
+    )
 }

@@ -35,32 +35,49 @@ pub(crate) struct TokenResponse {
 /// objects before the token fields are read.
 pub(crate) fn parse(raw: &RawResponse, token_path: &[String]) -> Result<TokenResponse> {
     let status = raw.status;
-    let fail = |kind: ErrorKind, msg: String| Error::new(kind, msg).with_http_status(status).with_retry_after(raw.retry_after);
+    let fail =
+        |kind: ErrorKind, msg: String| Error::new(kind, msg).with_http_status(status).with_retry_after(raw.retry_after);
     if (300..400).contains(&status) {
         let target = raw.location.as_deref().map(describe_location).unwrap_or_else(|| "nowhere".into());
         return Err(fail(
             ErrorKind::HttpStatus,
-            format!("token endpoint answered HTTP {status} (a redirect to {target}); redirects are never followed for token requests"),
+            format!(
+                "token endpoint answered HTTP {status} (a redirect to {target}); redirects are never followed for token requests"
+            ),
         ));
     }
     let body = decode_body(raw);
     if !(200..300).contains(&status) {
         if let Ok(obj) = &body {
             if let Some(err) = oauth_error(obj) {
-                return Err(fail(ErrorKind::OAuth, format!("token endpoint rejected the request with HTTP {status}")).with_oauth(err));
+                return Err(fail(ErrorKind::OAuth, format!("token endpoint rejected the request with HTTP {status}"))
+                    .with_oauth(err));
             }
         }
         return Err(fail(ErrorKind::HttpStatus, format!("token endpoint answered HTTP {status} {}", reason(status))));
     }
-    let mut obj = body.map_err(|why| fail(ErrorKind::MalformedResponse, format!("token response (HTTP {status}) {why}")))?;
+    let mut obj =
+        body.map_err(|why| fail(ErrorKind::MalformedResponse, format!("token response (HTTP {status}) {why}")))?;
     if let Some(err) = oauth_error(&obj) {
-        return Err(fail(ErrorKind::OAuth, format!("token endpoint answered HTTP {status} with an error body")).with_oauth(err));
+        return Err(
+            fail(ErrorKind::OAuth, format!("token endpoint answered HTTP {status} with an error body")).with_oauth(err)
+        );
     }
     for key in token_path {
         obj = match obj.remove(key) {
             Some(Value::Object(inner)) => inner,
-            Some(_) => return Err(fail(ErrorKind::MalformedResponse, format!("token response field `{key}` (token_path) is not an object"))),
-            None => return Err(fail(ErrorKind::MalformedResponse, format!("token response has no field `{key}` (token_path)"))),
+            Some(_) => {
+                return Err(fail(
+                    ErrorKind::MalformedResponse,
+                    format!("token response field `{key}` (token_path) is not an object"),
+                ));
+            }
+            None => {
+                return Err(fail(
+                    ErrorKind::MalformedResponse,
+                    format!("token response has no field `{key}` (token_path)"),
+                ));
+            }
         };
     }
     token_fields(obj).map_err(|why| fail(ErrorKind::MalformedResponse, format!("token response {why}")))
@@ -102,7 +119,7 @@ fn seconds(v: &Value) -> Result<Option<Duration>, String> {
     };
     match secs {
         Some(s) if s.is_finite() && s > 0.0 => Ok(Some(Duration::from_secs_f64(s.min(10.0 * 365.0 * 86_400.0)))),
-        Some(s) if s == 0.0 => Ok(None),
+        Some(0.0) => Ok(None),
         _ => Err(format!("has an `expires_in` that is not a positive number of seconds (a {})", json_type(v))),
     }
 }
@@ -126,11 +143,13 @@ fn decode_body(raw: &RawResponse) -> Result<Map<String, Value>, String> {
     if raw.body.is_empty() {
         return Err("has an empty body".into());
     }
-    let text = std::str::from_utf8(&raw.body).map_err(|_| format!("body ({} bytes) is not valid UTF-8", raw.body.len()))?;
+    let text =
+        std::str::from_utf8(&raw.body).map_err(|_| format!("body ({} bytes) is not valid UTF-8", raw.body.len()))?;
     let mime = raw.content_type.as_deref().unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if mime == "application/x-www-form-urlencoded" || mime == "text/plain" {
-        let map: Map<String, Value> =
-            form_urlencoded::parse(text.as_bytes()).map(|(k, v)| (k.into_owned(), Value::String(v.into_owned()))).collect();
+        let map: Map<String, Value> = form_urlencoded::parse(text.as_bytes())
+            .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
+            .collect();
         if map.is_empty() {
             return Err(format!("body ({} bytes, {mime}) has no form fields", raw.body.len()));
         }
@@ -152,7 +171,11 @@ fn decode_body(raw: &RawResponse) -> Result<Map<String, Value>, String> {
 fn oauth_error(obj: &Map<String, Value>) -> Option<OAuthErrorBody> {
     let error = obj.get("error")?.as_str()?.to_owned();
     let text = |k: &str| obj.get(k).and_then(Value::as_str).map(|s| truncate(s, 512));
-    Some(OAuthErrorBody { error: truncate(&error, 128), error_description: text("error_description"), error_uri: text("error_uri") })
+    Some(OAuthErrorBody {
+        error: truncate(&error, 128),
+        error_description: text("error_description"),
+        error_uri: text("error_uri"),
+    })
 }
 
 fn truncate(s: &str, max: usize) -> String {
@@ -165,7 +188,12 @@ fn truncate(s: &str, max: usize) -> String {
 fn describe_location(loc: &str) -> String {
     // Name only where it points, not its query: a misbehaving server could put anything there.
     match url::Url::parse(loc) {
-        Ok(u) => format!("{}://{}{}", u.scheme(), u.host_str().unwrap_or(""), u.port().map(|p| format!(":{p}")).unwrap_or_default()),
+        Ok(u) => format!(
+            "{}://{}{}",
+            u.scheme(),
+            u.host_str().unwrap_or(""),
+            u.port().map(|p| format!(":{p}")).unwrap_or_default()
+        ),
         Err(_) => "a relative location".into(),
     }
 }

@@ -32,7 +32,11 @@ fn err(r: &RawResponse, path: &[String]) -> Error {
 
 #[test]
 fn plain_json() {
-    let t = ok(&raw(200, "application/json", &format!(r#"{{"access_token":"{TOKEN}","token_type":"bearer","expires_in":3600,"scope":"a b","ext":1}}"#)));
+    let t = ok(&raw(
+        200,
+        "application/json",
+        &format!(r#"{{"access_token":"{TOKEN}","token_type":"bearer","expires_in":3600,"scope":"a b","ext":1}}"#),
+    ));
     assert_eq!(t.access_token.expose(), TOKEN);
     assert_eq!(t.token_type, "Bearer");
     assert_eq!(t.lifetime, Some(Duration::from_secs(3600)));
@@ -42,20 +46,32 @@ fn plain_json() {
 
 #[test]
 fn lenient_fields() {
-    let t = ok(&raw(200, "application/json; charset=utf-8", &format!(r#"{{"access_token":"{TOKEN}","token_type":"BEARER","expires_in":"1800"}}"#)));
+    let t = ok(&raw(
+        200,
+        "application/json; charset=utf-8",
+        &format!(r#"{{"access_token":"{TOKEN}","token_type":"BEARER","expires_in":"1800"}}"#),
+    ));
     assert_eq!(t.token_type, "Bearer");
     assert_eq!(t.lifetime, Some(Duration::from_secs(1800)));
     let t = ok(&raw(200, "application/json", &format!(r#"{{"access_token":"{TOKEN}"}}"#)));
     assert_eq!(t.token_type, "Bearer");
     assert_eq!(t.lifetime, None);
-    let t = ok(&raw(200, "application/json", &format!(r#"{{"access_token":"{TOKEN}","token_type":"DPoP","expires_in":0}}"#)));
+    let t = ok(&raw(
+        200,
+        "application/json",
+        &format!(r#"{{"access_token":"{TOKEN}","token_type":"DPoP","expires_in":0}}"#),
+    ));
     assert_eq!(t.token_type, "DPoP");
     assert_eq!(t.lifetime, None);
 }
 
 #[test]
 fn form_encoded_body() {
-    let t = ok(&raw(200, "application/x-www-form-urlencoded", &format!("access_token={TOKEN}&token_type=bearer&expires_in=60&scope=a+b")));
+    let t = ok(&raw(
+        200,
+        "application/x-www-form-urlencoded",
+        &format!("access_token={TOKEN}&token_type=bearer&expires_in=60&scope=a+b"),
+    ));
     assert_eq!(t.access_token.expose(), TOKEN);
     assert_eq!(t.lifetime, Some(Duration::from_secs(60)));
     assert_eq!(t.scope.as_deref(), Some("a b"));
@@ -83,7 +99,14 @@ fn jwt_exp_when_expires_in_missing() {
 #[test]
 fn oauth_errors_any_4xx_and_200() {
     for status in [400u16, 401, 403] {
-        let e = err(&raw(status, "application/json", r#"{"error":"invalid_client","error_description":"bad secret","error_uri":"https://x/e"}"#), &[]);
+        let e = err(
+            &raw(
+                status,
+                "application/json",
+                r#"{"error":"invalid_client","error_description":"bad secret","error_uri":"https://x/e"}"#,
+            ),
+            &[],
+        );
         assert_eq!(e.kind(), ErrorKind::OAuth);
         assert_eq!(e.http_status(), Some(status));
         let o = e.oauth().cloned().unwrap_or_else(|| panic!("no oauth body"));
@@ -100,7 +123,10 @@ fn http_status_errors() {
     let mut r = raw(503, "text/html", "<html>down</html>");
     r.retry_after = Some(Duration::from_secs(2));
     let e = err(&r, &[]);
-    assert_eq!((e.kind(), e.http_status(), e.retry_after()), (ErrorKind::HttpStatus, Some(503), Some(Duration::from_secs(2))));
+    assert_eq!(
+        (e.kind(), e.http_status(), e.retry_after()),
+        (ErrorKind::HttpStatus, Some(503), Some(Duration::from_secs(2)))
+    );
     assert!(e.is_retryable());
     let mut r = raw(302, "text/html", "");
     r.location = Some("http://127.0.0.1:9/steal?x=1".into());
@@ -126,7 +152,8 @@ fn malformed_bodies_are_typed_and_do_not_echo() {
         assert_eq!(e.kind(), ErrorKind::MalformedResponse, "{e}");
         assert!(e.message().contains(want), "expected {want:?} in {e}");
     }
-    let bad_utf8 = RawResponse { body: b"{\"access_token\":\"\xff\xfe\"}".to_vec(), ..raw(200, "application/json", "") };
+    let bad_utf8 =
+        RawResponse { body: b"{\"access_token\":\"\xff\xfe\"}".to_vec(), ..raw(200, "application/json", "") };
     let e = err(&bad_utf8, &[]);
     assert!(e.message().contains("UTF-8"), "{e}");
 }

@@ -76,7 +76,8 @@ mod tests {
     #[test]
     fn retry_after_is_honoured_or_ends_retries() {
         let s = settings();
-        let e = Error::new(ErrorKind::HttpStatus, "x").with_http_status(429).with_retry_after(Some(Duration::from_secs(2)));
+        let e =
+            Error::new(ErrorKind::HttpStatus, "x").with_http_status(429).with_retry_after(Some(Duration::from_secs(2)));
         assert!(retry_delay(&s, 0, &e).unwrap() >= Duration::from_secs(2));
         let e = e.with_retry_after(Some(Duration::from_secs(3600)));
         assert_eq!(retry_delay(&s, 0, &e), None);

@@ -71,7 +71,8 @@ pub(crate) fn slot() -> Result<Arc<Slot>> {
     // Leaked on purpose: the runtime lives as long as the process (or until a fork
     // makes it unusable, when it must not be dropped either).
     let runtime: &'static Runtime = Box::leak(Box::new(runtime));
-    let slot = Arc::new(Slot { generation: current_gen, handle: runtime.handle().clone(), http: Mutex::new(HashMap::new()) });
+    let slot =
+        Arc::new(Slot { generation: current_gen, handle: runtime.handle().clone(), http: Mutex::new(HashMap::new()) });
     SLOT.store(Some(Arc::clone(&slot)));
     Ok(slot)
 }

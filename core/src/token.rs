@@ -84,11 +84,7 @@ impl Token {
     /// The value of an `Authorization` header carrying this token: `"<prefix> <token>"`,
     /// or the bare token when `prefix` is empty.
     pub fn header_value(&self, prefix: &str) -> String {
-        if prefix.is_empty() {
-            self.access_token().to_owned()
-        } else {
-            format!("{prefix} {}", self.access_token())
-        }
+        if prefix.is_empty() { self.access_token().to_owned() } else { format!("{prefix} {}", self.access_token()) }
     }
 
     /// Whether `self` and `other` are the same issued token.

@@ -244,12 +244,14 @@ impl ClientConfig {
 
     /// Parses a JSON document with these field names. Unknown fields are rejected.
     pub fn from_json(json: &str) -> Result<Self> {
-        serde_json::from_str(json).map_err(|e| Error::new(ErrorKind::Config, format!("invalid JSON configuration: {e}")))
+        serde_json::from_str(json)
+            .map_err(|e| Error::new(ErrorKind::Config, format!("invalid JSON configuration: {e}")))
     }
 
     /// Parses a TOML document with these field names. Unknown fields are rejected.
     pub fn from_toml(text: &str) -> Result<Self> {
-        toml::from_str(text).map_err(|e| Error::new(ErrorKind::Config, format!("invalid TOML configuration: {}", e.message())))
+        toml::from_str(text)
+            .map_err(|e| Error::new(ErrorKind::Config, format!("invalid TOML configuration: {}", e.message())))
     }
 
     /// Checks every setting; the error names the first one that is wrong.

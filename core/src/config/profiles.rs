@@ -27,8 +27,8 @@ pub struct Profiles {
 impl Profiles {
     /// Parses a JSON document `{"profiles": {"name": {…}, …}}` and validates every profile.
     pub fn from_json(json: &str) -> Result<Self> {
-        let p: Profiles =
-            serde_json::from_str(json).map_err(|e| Error::new(ErrorKind::Config, format!("invalid JSON profiles: {e}")))?;
+        let p: Profiles = serde_json::from_str(json)
+            .map_err(|e| Error::new(ErrorKind::Config, format!("invalid JSON profiles: {e}")))?;
         p.validated()
     }
 
@@ -49,8 +49,7 @@ impl Profiles {
 
     fn validated(self) -> Result<Self> {
         for (name, cfg) in &self.profiles {
-            cfg.validate()
-                .map_err(|e| Error::new(ErrorKind::Config, format!("profile {name:?}: {}", e.message())))?;
+            cfg.validate().map_err(|e| Error::new(ErrorKind::Config, format!("profile {name:?}: {}", e.message())))?;
         }
         Ok(self)
     }

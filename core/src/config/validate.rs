@@ -50,10 +50,12 @@ pub(crate) struct Settings {
 }
 
 /// Parameters the library sets itself; an extra parameter may not replace them.
-const RESERVED_PARAMS: &[&str] = &["grant_type", "client_id", "client_secret", "client_assertion", "client_assertion_type"];
+const RESERVED_PARAMS: &[&str] =
+    &["grant_type", "client_id", "client_secret", "client_assertion", "client_assertion_type"];
 
 /// Headers the library sets itself; an extra header may not replace them.
-const RESERVED_HEADERS: &[&str] = &["authorization", "content-type", "content-length", "host", "transfer-encoding", "cookie"];
+const RESERVED_HEADERS: &[&str] =
+    &["authorization", "content-type", "content-length", "host", "transfer-encoding", "cookie"];
 
 impl Settings {
     pub(crate) fn from_config(c: &ClientConfig) -> Result<Settings> {
@@ -67,13 +69,23 @@ impl Settings {
         let client_secret = match (c.auth_method, &c.client_secret) {
             (AuthMethod::None, _) => None,
             (_, Some(s)) if !s.is_empty() => Some(s.clone()),
-            (m, _) => return Err(Error::config("client_secret", format!("is required with auth_method `{m}` and must not be empty"))),
+            (m, _) => {
+                return Err(Error::config(
+                    "client_secret",
+                    format!("is required with auth_method `{m}` and must not be empty"),
+                ));
+            }
         };
         let scope_param = non_empty("scope_param", &c.scope_param)?;
         let scopes = sorted_unique(&c.scopes);
         for s in &scopes {
-            if s.is_empty() || s.chars().any(|ch| ch.is_whitespace() || ch.is_control() || ch == c.scope_delimiter.as_char()) {
-                return Err(Error::config("scopes", format!("scope {s:?} is empty or contains whitespace or the delimiter")));
+            if s.is_empty()
+                || s.chars().any(|ch| ch.is_whitespace() || ch.is_control() || ch == c.scope_delimiter.as_char())
+            {
+                return Err(Error::config(
+                    "scopes",
+                    format!("scope {s:?} is empty or contains whitespace or the delimiter"),
+                ));
             }
         }
         let resources = sorted_unique(&c.resources);
@@ -84,13 +96,19 @@ impl Settings {
         }
         for name in c.extra_params.keys() {
             if name.is_empty() || RESERVED_PARAMS.contains(&name.as_str()) || *name == scope_param {
-                return Err(Error::config("extra_params", format!("parameter {name:?} is empty or set by the library itself")));
+                return Err(Error::config(
+                    "extra_params",
+                    format!("parameter {name:?} is empty or set by the library itself"),
+                ));
             }
         }
         let extra_headers = check_headers(&c.extra_headers)?;
         for (name, value) in &c.cookies {
-            let bad_name = name.is_empty() || name.chars().any(|ch| !ch.is_ascii_graphic() || "()<>@,;:\\\"/[]?={}".contains(ch));
-            if bad_name || value.chars().any(|ch| !ch.is_ascii_graphic() || ch == ';' || ch == ',' || ch == '"' || ch == '\\') {
+            let bad_name =
+                name.is_empty() || name.chars().any(|ch| !ch.is_ascii_graphic() || "()<>@,;:\\\"/[]?={}".contains(ch));
+            if bad_name
+                || value.chars().any(|ch| !ch.is_ascii_graphic() || ch == ';' || ch == ',' || ch == '"' || ch == '\\')
+            {
                 return Err(Error::config("cookies", format!("cookie {name:?} has an invalid name or value")));
             }
         }
@@ -111,7 +129,10 @@ impl Settings {
             return Err(Error::config("refresh_ahead", format!("must be in (0, 1], got {}", c.refresh_ahead)));
         }
         if !(0.0..0.5).contains(&c.refresh_jitter) || c.refresh_ahead - c.refresh_jitter <= 0.0 {
-            return Err(Error::config("refresh_jitter", format!("must be in [0, 0.5) and below refresh_ahead, got {}", c.refresh_jitter)));
+            return Err(Error::config(
+                "refresh_jitter",
+                format!("must be in [0, 0.5) and below refresh_ahead, got {}", c.refresh_jitter),
+            ));
         }
         if c.retry_base_delay > c.retry_max_delay {
             return Err(Error::config("retry_base_delay", "must not exceed retry_max_delay"));
@@ -119,8 +140,9 @@ impl Settings {
         if c.token_prefix.chars().any(|ch| ch.is_whitespace() || ch.is_control()) {
             return Err(Error::config("token_prefix", "must not contain whitespace or control characters"));
         }
-        let header_name = reqwest::header::HeaderName::from_bytes(c.header_name.as_bytes())
-            .map_err(|_| Error::config("header_name", format!("{:?} is not a valid HTTP header name", c.header_name)))?;
+        let header_name = reqwest::header::HeaderName::from_bytes(c.header_name.as_bytes()).map_err(|_| {
+            Error::config("header_name", format!("{:?} is not a valid HTTP header name", c.header_name))
+        })?;
         if let Some(q) = &c.query_param {
             non_empty("query_param", q)?;
         }
@@ -129,7 +151,10 @@ impl Settings {
             let h = h.trim().to_ascii_lowercase();
             let bare = h.strip_prefix("*.").unwrap_or(&h);
             if bare.is_empty() || bare.contains(['/', ':', '*', ' ']) {
-                return Err(Error::config("allowed_hosts", format!("{h:?} is not a host name (use `api.example.com` or `*.example.com`)")));
+                return Err(Error::config(
+                    "allowed_hosts",
+                    format!("{h:?} is not a host name (use `api.example.com` or `*.example.com`)"),
+                ));
             }
             allowed_hosts.push(h);
         }
@@ -203,7 +228,9 @@ fn check_token_url(raw: &str, allow_insecure_http: bool) -> Result<Url> {
     Ok(url)
 }
 
-fn check_headers(headers: &BTreeMap<String, String>) -> Result<Vec<(reqwest::header::HeaderName, reqwest::header::HeaderValue)>> {
+fn check_headers(
+    headers: &BTreeMap<String, String>,
+) -> Result<Vec<(reqwest::header::HeaderName, reqwest::header::HeaderValue)>> {
     let mut out = Vec::with_capacity(headers.len());
     for (name, value) in headers {
         let n = reqwest::header::HeaderName::from_bytes(name.as_bytes())
@@ -211,8 +238,9 @@ fn check_headers(headers: &BTreeMap<String, String>) -> Result<Vec<(reqwest::hea
         if RESERVED_HEADERS.contains(&n.as_str()) {
             return Err(Error::config("extra_headers", format!("header {name:?} is set by the library itself")));
         }
-        let mut v = reqwest::header::HeaderValue::from_str(value)
-            .map_err(|_| Error::config("extra_headers", format!("the value of header {name:?} is not a valid header value")))?;
+        let mut v = reqwest::header::HeaderValue::from_str(value).map_err(|_| {
+            Error::config("extra_headers", format!("the value of header {name:?} is not a valid header value"))
+        })?;
         // Extra headers often carry API keys: keep them out of any debug output.
         v.set_sensitive(true);
         out.push((n, v));
@@ -221,19 +249,11 @@ fn check_headers(headers: &BTreeMap<String, String>) -> Result<Vec<(reqwest::hea
 }
 
 fn non_empty(setting: &str, value: &str) -> Result<String> {
-    if value.is_empty() {
-        Err(Error::config(setting, "must not be empty"))
-    } else {
-        Ok(value.to_owned())
-    }
+    if value.is_empty() { Err(Error::config(setting, "must not be empty")) } else { Ok(value.to_owned()) }
 }
 
 fn positive(setting: &str, d: Duration, min: Duration) -> Result<()> {
-    if d < min {
-        Err(Error::config(setting, format!("must be at least {min:?}, got {d:?}")))
-    } else {
-        Ok(())
-    }
+    if d < min { Err(Error::config(setting, format!("must be at least {min:?}, got {d:?}"))) } else { Ok(()) }
 }
 
 fn sorted_unique(items: &[String]) -> Vec<String> {
@@ -301,7 +321,8 @@ mod tests {
 
     #[test]
     fn insecure_http_needs_opt_in() {
-        let c = ClientConfig { token_url: "http://idp.example.com/token".into(), ..base() }.with_allow_insecure_http(true);
+        let c =
+            ClientConfig { token_url: "http://idp.example.com/token".into(), ..base() }.with_allow_insecure_http(true);
         assert!(Settings::from_config(&c).is_ok());
     }
 

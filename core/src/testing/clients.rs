@@ -1,0 +1,145 @@
+//! Clients registered with the test server and how they may authenticate.
+
+use std::fmt;
+
+/// The client authentication methods a registered client may use
+/// (RFC 6749 §2.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum AcceptedAuth {
+    /// Only `client_secret_basic`: HTTP Basic in the `Authorization` header.
+    Basic,
+    /// Only `client_secret_post`: `client_id` and `client_secret` in the body.
+    Post,
+    /// `client_secret_basic` or `client_secret_post`.
+    #[default]
+    Any,
+    /// A public client (`none`): only `client_id` in the body, no secret.
+    None,
+}
+
+impl AcceptedAuth {
+    /// Whether a request authenticated with `method` is accepted.
+    pub(crate) fn accepts(self, method: AuthMethod) -> bool {
+        matches!(
+            (self, method),
+            (Self::Basic | Self::Any, AuthMethod::Basic)
+                | (Self::Post | Self::Any, AuthMethod::Post)
+                | (Self::None, AuthMethod::None)
+        )
+    }
+}
+
+/// How the test server decodes the user name and password of an HTTP Basic
+/// `Authorization` header for a client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum BasicDecoding {
+    /// RFC 6749 §2.3.1: base64-decode, split on the first `:`, then
+    /// `application/x-www-form-urlencoded`-decode each part (`+` is a space,
+    /// `%XX` a byte).
+    #[default]
+    FormUrlDecode,
+    /// RFC 7617: base64-decode and split on the first `:`, nothing more.
+    Raw,
+}
+
+/// The method a request used to authenticate its client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AuthMethod {
+    /// `client_secret_basic`.
+    Basic,
+    /// `client_secret_post`.
+    Post,
+    /// `none` (public client).
+    None,
+}
+
+impl AuthMethod {
+    /// The RFC 8414 name of the method.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Basic => "client_secret_basic",
+            Self::Post => "client_secret_post",
+            Self::None => "none",
+        }
+    }
+}
+
+/// A client known to the test server. Register it with
+/// [`AuthServer::register_client`](super::AuthServer::register_client).
+///
+/// The `Debug` output hides the secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClientRegistration {
+    /// The client identifier.
+    pub client_id: String,
+    /// The client secret (ignored for [`AcceptedAuth::None`]).
+    pub client_secret: String,
+    /// The authentication methods this client may use (default: [`AcceptedAuth::Any`]).
+    pub auth_methods: AcceptedAuth,
+    /// How an HTTP Basic header is decoded (default: [`BasicDecoding::FormUrlDecode`]).
+    pub basic_decoding: BasicDecoding,
+    /// The scopes this client may request; `None` allows any scope.
+    pub allowed_scopes: Option<Vec<String>>,
+    /// The `grant_type` this client must send (default: `client_credentials`).
+    pub grant_type: String,
+}
+
+impl ClientRegistration {
+    /// A client with this id and secret, accepting any secret-based
+    /// authentication method, any scope and the `client_credentials` grant.
+    pub fn new(id: impl Into<String>, secret: impl Into<String>) -> Self {
+        Self {
+            client_id: id.into(),
+            client_secret: secret.into(),
+            auth_methods: AcceptedAuth::default(),
+            basic_decoding: BasicDecoding::default(),
+            allowed_scopes: None,
+            grant_type: "client_credentials".to_owned(),
+        }
+    }
+
+    /// Sets the accepted authentication methods.
+    #[must_use]
+    pub fn with_auth(mut self, auth: AcceptedAuth) -> Self {
+        self.auth_methods = auth;
+        self
+    }
+
+    /// Sets how an HTTP Basic header is decoded for this client.
+    #[must_use]
+    pub fn with_basic_decoding(mut self, decoding: BasicDecoding) -> Self {
+        self.basic_decoding = decoding;
+        self
+    }
+
+    /// Restricts the scopes this client may request.
+    #[must_use]
+    pub fn with_allowed_scopes<I, S>(mut self, scopes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.allowed_scopes = Some(scopes.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets the `grant_type` this client must send.
+    #[must_use]
+    pub fn with_grant_type(mut self, grant_type: impl Into<String>) -> Self {
+        self.grant_type = grant_type.into();
+        self
+    }
+}
+
+impl fmt::Debug for ClientRegistration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientRegistration")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("auth_methods", &self.auth_methods)
+            .field("basic_decoding", &self.basic_decoding)
+            .field("allowed_scopes", &self.allowed_scopes)
+            .field("grant_type", &self.grant_type)
+            .finish()
+    }
+}

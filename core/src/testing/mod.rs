@@ -1,0 +1,42 @@
+//! A bundled OAuth 2.0 authorization server on the loopback interface, for
+//! tests (feature `testing`).
+//!
+//! [`AuthServer`] is a real HTTP/1.1 server on `127.0.0.1` with a
+//! client-credentials token endpoint (RFC 6749 §4.4) and RFC 8414 metadata.
+//! It counts and records every token request, and can be told to answer with
+//! provider [`Quirk`]s, [`Fault`]s, latency and short token lifetimes, so
+//! client code can be tested without an identity provider.
+//!
+//! ```no_run
+//! use ooauthcc_core::testing::{AuthServer, ClientRegistration};
+//!
+//! let server = AuthServer::start()?;
+//! server.register_client(ClientRegistration::new("my-client", "my-secret"));
+//! // Point the code under test at `server.token_url()`, then:
+//! assert_eq!(server.request_count("my-client"), 0);
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! Token endpoint rules: only `POST /token` with an
+//! `application/x-www-form-urlencoded` body (at most 64 KiB). The client
+//! authenticates with HTTP Basic (`client_secret_basic`), with `client_id` and
+//! `client_secret` in the body (`client_secret_post`), or with `client_id`
+//! alone (`none`, public clients); using Basic and a body secret at once is
+//! refused. `grant_type` must be the client's registered grant type, and the
+//! requested `scope`s must be allowed for it.
+
+mod auth;
+mod body;
+mod clients;
+mod faults;
+mod handler;
+mod modes;
+mod record;
+mod server;
+mod state;
+mod tokens;
+
+pub use clients::{AcceptedAuth, BasicDecoding, ClientRegistration};
+pub use modes::{Fault, Quirk};
+pub use record::RecordedRequest;
+pub use server::AuthServer;

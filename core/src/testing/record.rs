@@ -1,0 +1,76 @@
+//! What the test server remembers about each request to its token endpoint.
+
+use std::fmt;
+
+/// Names whose values [`RecordedRequest`]'s `Debug` output hides.
+const SENSITIVE_HEADERS: &[&str] = &["authorization", "cookie", "proxy-authorization"];
+const SENSITIVE_PARAMS: &[&str] = &["client_secret", "client_assertion", "password"];
+
+/// One request to the token endpoint, as the server received it.
+///
+/// The `Debug` output hides credentials (`Authorization`, `client_secret`, …);
+/// the fields themselves hold them verbatim so tests can check them.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RecordedRequest {
+    /// The HTTP method, e.g. `POST`.
+    pub method: String,
+    /// The request path, without the query string.
+    pub path: String,
+    /// The request headers in the order received, names in lower case
+    /// (values that are not UTF-8 are decoded lossily).
+    pub headers: Vec<(String, String)>,
+    /// The decoded `application/x-www-form-urlencoded` body parameters, in order.
+    pub form: Vec<(String, String)>,
+    /// The client id the request named (from Basic or the body), if any.
+    pub client_id: Option<String>,
+    /// The authentication method used: `client_secret_basic`,
+    /// `client_secret_post` or `none`; `None` when no client was named.
+    pub auth_used: Option<String>,
+}
+
+impl RecordedRequest {
+    /// The first value of a header (name compared case-insensitively).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// The first value of a body parameter.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.form.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of a body parameter, in order (e.g. repeated `resource`).
+    pub fn params(&self, name: &str) -> Vec<&str> {
+        self.form.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect()
+    }
+}
+
+/// Pairs whose sensitive values are replaced for `Debug`.
+struct Redacted<'a>(&'a [(String, String)], &'a [&'a str]);
+
+impl fmt::Debug for Redacted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut list = f.debug_list();
+        for (name, value) in self.0 {
+            if self.1.iter().any(|s| name.eq_ignore_ascii_case(s)) {
+                list.entry(&(name, "<redacted>"));
+            } else {
+                list.entry(&(name, value));
+            }
+        }
+        list.finish()
+    }
+}
+
+impl fmt::Debug for RecordedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecordedRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("headers", &Redacted(&self.headers, SENSITIVE_HEADERS))
+            .field("form", &Redacted(&self.form, SENSITIVE_PARAMS))
+            .field("client_id", &self.client_id)
+            .field("auth_used", &self.auth_used)
+            .finish()
+    }
+}

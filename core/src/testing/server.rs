@@ -1,0 +1,230 @@
+//! [`AuthServer`]: the listener on 127.0.0.1, its own thread and runtime,
+//! the connection loop, shutdown, and the handle's control methods.
+
+use std::fmt;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, mpsc};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use super::clients::ClientRegistration;
+use super::handler::{self, Ctx};
+use super::modes::{Fault, Quirk};
+use super::record::RecordedRequest;
+use super::state::Shared;
+
+/// A real HTTP/1.1 OAuth 2.0 authorization server on `127.0.0.1`, for tests.
+///
+/// It serves a token endpoint at [`token_url`](Self::token_url) and RFC 8414
+/// metadata under `/.well-known/`. It runs on its own OS thread with its own
+/// tokio runtime, so it can be started from synchronous code, from async code
+/// (inside any runtime), and from other languages.
+///
+/// `AuthServer` is `Send + Sync`; every method takes `&self`. Dropping it
+/// stops the server, closes every connection (in-flight requests are cut
+/// off) and joins its thread.
+pub struct AuthServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    shutdown: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl AuthServer {
+    /// Starts a server on `127.0.0.1` on a free port.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the thread, the runtime or the listening socket cannot be
+    /// created.
+    pub fn start() -> io::Result<AuthServer> {
+        let shared = Arc::new(Shared::new());
+        let (ready_tx, ready_rx) = mpsc::channel();
+        let (shutdown_tx, shutdown_rx) = oneshot::channel();
+        let thread_shared = Arc::clone(&shared);
+        let thread = std::thread::Builder::new()
+            .name("ooauthcc-test-authserver".into())
+            .spawn(move || run(thread_shared, ready_tx, shutdown_rx))?;
+        let ready =
+            ready_rx.recv().unwrap_or_else(|_| Err(io::Error::other("the test authorization server thread exited")));
+        match ready {
+            Ok(addr) => Ok(AuthServer { addr, shared, shutdown: Some(shutdown_tx), thread: Some(thread) }),
+            Err(e) => {
+                let _ = thread.join();
+                Err(e)
+            }
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The token endpoint: `http://127.0.0.1:PORT/token`.
+    pub fn token_url(&self) -> String {
+        format!("{}/token", self.base_url())
+    }
+
+    /// The issuer identifier, equal to [`base_url`](Self::base_url); the
+    /// metadata is at `{issuer}/.well-known/oauth-authorization-server` and
+    /// `{issuer}/.well-known/openid-configuration`.
+    pub fn issuer(&self) -> String {
+        self.base_url()
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// Registers a client, replacing any client with the same id.
+    pub fn register_client(&self, client: ClientRegistration) {
+        self.shared.register(client);
+    }
+
+    /// The token requests that named this client id (by Basic or in the
+    /// body), whatever their outcome, counted as soon as their body was read.
+    pub fn request_count(&self, client_id: &str) -> u64 {
+        self.shared.request_count(client_id)
+    }
+
+    /// Every request to `/token`, whatever happened to it.
+    pub fn total_requests(&self) -> u64 {
+        self.shared.total()
+    }
+
+    /// Every request to `/token` in arrival order (the last 10 000).
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.requests()
+    }
+
+    /// Zeroes the request counters and forgets the recorded requests (issued
+    /// tokens stay valid).
+    pub fn reset_counts(&self) {
+        self.shared.reset_counts();
+    }
+
+    /// Sets the lifetime of tokens issued from now on (default one hour).
+    /// `expires_in` is its whole seconds, rounded down; [`is_valid_token`]
+    /// uses the exact lifetime.
+    ///
+    /// [`is_valid_token`]: Self::is_valid_token
+    pub fn set_token_lifetime(&self, lifetime: Duration) {
+        self.shared.set_lifetime(lifetime);
+    }
+
+    /// Sets a delay before answering every POST to `/token` (default none);
+    /// concurrent requests wait side by side.
+    pub fn set_latency(&self, latency: Duration) {
+        self.shared.set_latency(latency);
+    }
+
+    /// Sets the shape of successful responses (default [`Quirk::None`]).
+    pub fn set_quirk(&self, quirk: Quirk) {
+        self.shared.set_quirk(quirk);
+    }
+
+    /// Applies a fault to every POST to `/token` until cleared with `None`.
+    /// Replaces any fault set before, including a counted one.
+    pub fn set_fault(&self, fault: Option<Fault>) {
+        self.shared.set_fault(fault);
+    }
+
+    /// Applies a fault to the next `times` POSTs to `/token`, after which
+    /// normal service resumes. Replaces any fault set before.
+    pub fn set_fault_times(&self, fault: Fault, times: u32) {
+        self.shared.set_fault_times(fault, times);
+    }
+
+    /// The access tokens issued so far, in order.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.shared.issued()
+    }
+
+    /// Whether this server issued the token and it has not expired by the
+    /// server's wall clock, so a test can act as a resource server.
+    pub fn is_valid_token(&self, token: &str) -> bool {
+        self.shared.is_valid(token)
+    }
+}
+
+impl fmt::Debug for AuthServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthServer").field("addr", &self.addr).finish_non_exhaustive()
+    }
+}
+
+impl Drop for AuthServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The server thread: builds the runtime and listener, reports the address,
+/// serves until shutdown, then drops the runtime (cancelling every task).
+fn run(shared: Arc<Shared>, ready: mpsc::Sender<io::Result<SocketAddr>>, shutdown: oneshot::Receiver<()>) {
+    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            let _ = ready.send(Err(e));
+            return;
+        }
+    };
+    rt.block_on(async move {
+        let bound = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await;
+        let (listener, addr) = match bound.and_then(|l| l.local_addr().map(|a| (l, a))) {
+            Ok(pair) => pair,
+            Err(e) => {
+                let _ = ready.send(Err(e));
+                return;
+            }
+        };
+        let ctx = Arc::new(Ctx { shared, issuer: format!("http://{addr}") });
+        if ready.send(Ok(addr)).is_ok() {
+            accept_loop(listener, ctx, shutdown).await;
+        }
+    });
+    rt.shutdown_timeout(Duration::from_secs(1));
+}
+
+/// Accepts connections until `shutdown` fires (or its sender is dropped),
+/// serving each on its own task.
+async fn accept_loop(listener: TcpListener, ctx: Arc<Ctx>, mut shutdown: oneshot::Receiver<()>) {
+    loop {
+        let accepted = tokio::select! {
+            _ = &mut shutdown => return,
+            accepted = listener.accept() => accepted,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                // Out of file descriptors or similar: back off briefly.
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let ctx = Arc::clone(&ctx);
+        tokio::spawn(async move {
+            let service = service_fn(move |req| handler::handle(Arc::clone(&ctx), req));
+            let _ = http1::Builder::new()
+                .keep_alive(true)
+                .header_read_timeout(None)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}

@@ -1,0 +1,174 @@
+//! What goes on the wire: client authentication (basic with RFC 6749 encoding,
+//! raw basic, post, auto, none) and every request setting.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use ooauthcc_core::testing::{AcceptedAuth, AuthServer, BasicDecoding, ClientRegistration};
+use ooauthcc_core::{AuthMethod, BasicEncoding, Client, ClientConfig, ErrorKind, ScopeDelimiter};
+
+use common::{config, server_for, unique_id};
+
+#[test]
+fn basic_auth_survives_every_special_character() {
+    let server = AuthServer::start().unwrap();
+    let id = format!("{}:+%/=& é", unique_id("odd"));
+    let secret = "s:+%/=& ü€";
+    server.register_client(ClientRegistration::new(id.clone(), secret).with_auth(AcceptedAuth::Basic));
+    let client = Client::new(ClientConfig::new(server.token_url(), id.clone(), secret)).unwrap();
+    let t = client.get_token_blocking().unwrap();
+    assert!(server.is_valid_token(t.access_token()));
+    let req = server.requests().pop().unwrap();
+    assert_eq!(req.auth_used.as_deref(), Some("client_secret_basic"));
+    assert_eq!(req.client_id.as_deref(), Some(id.as_str()));
+}
+
+#[test]
+fn raw_basic_for_servers_that_decode_nothing() {
+    let server = AuthServer::start().unwrap();
+    let id = unique_id("raw+id");
+    let secret = "raw secret+%41";
+    server.register_client(
+        ClientRegistration::new(id.clone(), secret)
+            .with_auth(AcceptedAuth::Basic)
+            .with_basic_decoding(BasicDecoding::Raw),
+    );
+    let rfc6749 = Client::new(ClientConfig::new(server.token_url(), id.clone(), secret)).unwrap();
+    let e = rfc6749.get_token_blocking().unwrap_err();
+    assert_eq!(e.oauth_error(), Some("invalid_client"), "encoded credentials do not match a raw server");
+    let raw =
+        Client::new(ClientConfig::new(server.token_url(), id, secret).with_basic_encoding(BasicEncoding::Rfc7617))
+            .unwrap();
+    assert!(raw.get_token_blocking().is_ok());
+}
+
+#[test]
+fn post_and_none_methods() {
+    let server = AuthServer::start().unwrap();
+    let (post_id, public_id) = (unique_id("post"), unique_id("public"));
+    server.register_client(ClientRegistration::new(post_id.clone(), "p-secret").with_auth(AcceptedAuth::Post));
+    server.register_client(ClientRegistration::new(public_id.clone(), "").with_auth(AcceptedAuth::None));
+    let post = Client::new(
+        ClientConfig::new(server.token_url(), post_id, "p-secret").with_auth_method(AuthMethod::ClientSecretPost),
+    )
+    .unwrap();
+    assert!(post.get_token_blocking().is_ok());
+    assert_eq!(server.requests().pop().unwrap().auth_used.as_deref(), Some("client_secret_post"));
+    let mut public = ClientConfig::new(server.token_url(), public_id, "").with_auth_method(AuthMethod::None);
+    public.client_secret = None;
+    assert!(Client::new(public).unwrap().get_token_blocking().is_ok());
+    assert_eq!(server.requests().pop().unwrap().auth_used.as_deref(), Some("none"));
+}
+
+#[test]
+fn auto_falls_back_to_post_once_and_remembers() {
+    let server = AuthServer::start().unwrap();
+    let id = unique_id("auto");
+    server.register_client(ClientRegistration::new(id.clone(), "a-secret").with_auth(AcceptedAuth::Post));
+    let client =
+        Client::new(ClientConfig::new(server.token_url(), id.clone(), "a-secret").with_auth_method(AuthMethod::Auto))
+            .unwrap();
+    for _ in 0..3 {
+        let t = client.get_token_blocking().unwrap();
+        assert!(client.invalidate(t.access_token()));
+    }
+    let methods: Vec<String> = server.requests().into_iter().filter_map(|r| r.auth_used).collect();
+    assert_eq!(methods, ["client_secret_basic", "client_secret_post", "client_secret_post", "client_secret_post"]);
+}
+
+#[test]
+fn auto_does_not_fall_back_on_an_outage() {
+    let server = AuthServer::start().unwrap();
+    let id = unique_id("auto-outage");
+    server.register_client(ClientRegistration::new(id.clone(), "a-secret"));
+    server.set_fault(Some(ooauthcc_core::testing::Fault::Status(503)));
+    let client = Client::new(
+        ClientConfig::new(server.token_url(), id, "a-secret").with_auth_method(AuthMethod::Auto).with_max_retries(0),
+    )
+    .unwrap();
+    assert_eq!(client.get_token_blocking().unwrap_err().http_status(), Some(503));
+    let methods: Vec<String> = server.requests().into_iter().filter_map(|r| r.auth_used).collect();
+    assert!(methods.iter().all(|m| m == "client_secret_basic"), "{methods:?}");
+    assert_eq!(server.total_requests(), 1);
+}
+
+#[test]
+fn every_request_setting_reaches_the_server() {
+    let id = unique_id("params");
+    let server = server_for(&id);
+    let client = Client::new(
+        config(&server, &id)
+            .with_scopes(["write", "read"])
+            .with_scope_delimiter(ScopeDelimiter::Comma)
+            .with_scope_param("scopes")
+            .with_audience("https://api.example.com")
+            .with_resources(["https://a.example.com", "https://b.example.com"])
+            .with_extra_param("tenant", "t 1")
+            .with_extra_header("X-Tenant", "t1")
+            .with_cookie("session", "abc")
+            .with_cookie("region", "eu"),
+    )
+    .unwrap();
+    client.get_token_blocking().unwrap();
+    let r = server.requests().pop().unwrap();
+    assert_eq!(r.method, "POST");
+    assert_eq!(r.param("grant_type"), Some("client_credentials"));
+    assert_eq!(r.param("scopes"), Some("read,write"));
+    assert_eq!(r.param("audience"), Some("https://api.example.com"));
+    assert_eq!(r.params("resource"), ["https://a.example.com", "https://b.example.com"]);
+    assert_eq!(r.param("tenant"), Some("t 1"));
+    assert_eq!(r.header("x-tenant"), Some("t1"));
+    assert_eq!(r.header("cookie"), Some("region=eu; session=abc"));
+    assert_eq!(r.header("content-type"), Some("application/x-www-form-urlencoded"));
+    assert_eq!(r.header("user-agent"), Some(ooauthcc_core::USER_AGENT));
+    assert!(ooauthcc_core::USER_AGENT.starts_with("ooauthcc/"));
+    assert_eq!(r.param("client_secret"), None, "basic auth keeps the secret out of the body");
+}
+
+#[test]
+fn custom_grant_type() {
+    let server = AuthServer::start().unwrap();
+    let id = unique_id("grant");
+    server.register_client(ClientRegistration::new(id.clone(), "g").with_grant_type("urn:example:custom"));
+    let ok = Client::new(ClientConfig::new(server.token_url(), id.clone(), "g").with_grant_type("urn:example:custom"))
+        .unwrap();
+    assert!(ok.get_token_blocking().is_ok());
+    let plain = Client::new(ClientConfig::new(server.token_url(), id, "g").with_max_retries(0)).unwrap();
+    assert_eq!(plain.get_token_blocking().unwrap_err().oauth_error(), Some("unsupported_grant_type"));
+}
+
+#[test]
+fn applying_a_token() {
+    let id = unique_id("apply");
+    let server = server_for(&id);
+    let client = Client::new(config(&server, &id).with_token_prefix("DPoP").with_header_name("X-Auth")).unwrap();
+    let h = client.authorization_header_blocking().unwrap();
+    let t = client.get_token_blocking().unwrap();
+    assert_eq!(h, format!("DPoP {}", t.access_token()));
+    assert_eq!(client.header_name(), "x-auth");
+
+    let q = Client::new(config(&server, &id).with_query_param("access_token").with_allowed_hosts(["api.example.com"]))
+        .unwrap();
+    let t = q.get_token_blocking().unwrap();
+    let mut url = url::Url::parse("https://api.example.com/v1?x=1").unwrap();
+    q.apply_to_url(&mut url, &t).unwrap();
+    assert_eq!(
+        url.query_pairs().find(|(k, _)| k == "access_token").map(|(_, v)| v.into_owned()),
+        Some(t.access_token().to_owned())
+    );
+    let mut evil = url::Url::parse("https://evil.example.net/").unwrap();
+    assert_eq!(q.apply_to_url(&mut evil, &t).unwrap_err().kind(), ErrorKind::Usage);
+    assert!(!evil.as_str().contains(t.access_token()));
+}
+
+#[test]
+fn short_timeouts_from_config_apply() {
+    let id = unique_id("cfg-timeout");
+    let server = server_for(&id);
+    server.set_latency(Duration::from_secs(3));
+    let client = Client::new(config(&server, &id).with_get_timeout(Duration::from_millis(200))).unwrap();
+    let e = client.get_token_blocking().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Timeout);
+}
