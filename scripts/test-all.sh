@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: formatting, lints, and every test of every crate.
+# The whole test suite: formatting, lints, docs, every test of every crate, and
+# the main job (the README's first command, in a debug build).
 # Run from anywhere; needs only a Rust toolchain (cargo, rustfmt, clippy).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,12 @@ cargo fmt --all -- --check
 
 echo "== cargo clippy (all targets, all features, warnings are errors)"
 cargo clippy --workspace --all-targets --all-features --quiet -- -D warnings
+
+echo "== cargo doc (missing or broken docs are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --all-features --no-deps --quiet
+
+echo "== the main job: many callers, one token request per token"
+cargo run --quiet -p ooauthcc-core --features testing --example herd
 
 echo "== cargo test (unit, integration against the bundled server, doc tests)"
 cargo test --workspace --all-features

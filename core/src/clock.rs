@@ -4,7 +4,7 @@
 //! than the whole cached-token budget. `CLOCK_MONOTONIC_COARSE` is read from the
 //! vDSO in ~5 ns but only advances once per kernel tick (1–4 ms). Every deadline
 //! is computed on this same clock, and comparisons add one tick of resolution
-//! (see [`Deadline::passed`] callers), so a coarse reading can make us refresh a
+//! (see `lifecycle::deadlines`), so a coarse reading can make us refresh a
 //! tick early but never serve a token past its expiry.
 
 use std::time::Duration;

@@ -1,6 +1,6 @@
 //! What goes on the wire: client authentication (basic with RFC 6749 encoding,
 //! raw basic, post, auto, none) and every request setting.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 

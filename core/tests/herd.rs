@@ -1,6 +1,6 @@
 //! Single flight: many concurrent callers, one token request — on an empty cache,
 //! on an expired one, and when the request fails.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 

@@ -1,6 +1,6 @@
 //! Refresh-ahead: in steady state no caller waits on the network, and no caller
 //! ever receives an expired token.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
@@ -63,4 +63,44 @@ fn callers_never_wait_after_the_first_fetch_and_never_get_expired_tokens() {
     assert_eq!(stats.token_requests, stats.fetches);
     assert_eq!(stats.token_requests, server.request_count(&id));
     assert!(stats.cache_hits + 1 >= calls.load(Ordering::Relaxed), "{stats:?}");
+}
+
+#[test]
+fn a_failing_background_refresh_keeps_serving_the_valid_token_and_recovers() {
+    let id = unique_id("outage");
+    let server = server_for(&id);
+    server.set_token_lifetime(Duration::from_secs(4));
+    let client = Client::new(config(&server, &id).with_max_retries(0)).unwrap();
+    let first = client.get_token_blocking().unwrap();
+
+    // The server goes down; the token turns stale at ~1.6 s and expires (for the cache) at 2 s.
+    server.set_fault(Some(ooauthcc_core::testing::Fault::Status(503)));
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_millis(1900) {
+        let t = client.get_token_blocking().expect("the still-valid token is served during the outage");
+        assert_eq!(t.access_token(), first.access_token());
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let stats = client.stats();
+    assert!(stats.failures >= 1, "a background refresh was tried and failed: {stats:?}");
+    assert!(stats.token_requests <= 3, "refresh attempts back off instead of hammering: {stats:?}");
+    assert_eq!(stats.waits, 1);
+
+    // Past the cache's expiry, callers get the outage's error, never the old token.
+    std::thread::sleep(Duration::from_millis(200));
+    let e = client.get_token_blocking().unwrap_err();
+    assert_eq!(e.http_status(), Some(503));
+
+    // The server comes back: the next fetch after the backoff succeeds without any caller action.
+    server.set_fault(None);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let fresh = loop {
+        match client.get_token_blocking() {
+            Ok(t) => break t,
+            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+            Err(e) => panic!("no recovery after the outage: {e}"),
+        }
+    };
+    assert_ne!(fresh.access_token(), first.access_token());
+    assert!(server.is_valid_token(fresh.access_token()));
 }
