@@ -74,6 +74,34 @@ impl Client {
         runtime::block_on(self.entry.get(timeout))
     }
 
+    /// The cached token if it is fresh (not yet due for refresh): the hot path
+    /// alone, never waiting and never starting a fetch. Bindings use it to answer
+    /// without a round trip through the runtime.
+    #[inline]
+    pub fn fresh_token(&self) -> Option<Token> {
+        self.entry.fresh()
+    }
+
+    /// Gets a token without blocking the caller: `done` is called exactly once
+    /// with the result — on the caller's thread when the cache has a fresh token,
+    /// otherwise on a core runtime thread. For bindings whose callers have their
+    /// own event loop (Python asyncio, C callbacks). `done` must not block.
+    ///
+    /// Fails (without calling `done`) only when the runtime cannot be started.
+    pub fn get_token_with_callback<F>(&self, timeout: Duration, done: F) -> Result<()>
+    where
+        F: FnOnce(Result<Token>) + Send + 'static,
+    {
+        if let Some(t) = self.entry.fresh() {
+            done(Ok(t));
+            return Ok(());
+        }
+        let slot = runtime::slot()?;
+        let entry = Arc::clone(&self.entry);
+        slot.handle.spawn(async move { done(entry.get(timeout).await) });
+        Ok(())
+    }
+
     /// The cached token if it may still be served, without fetching.
     pub fn cached_token(&self) -> Option<Token> {
         self.entry.cached()

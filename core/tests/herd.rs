@@ -175,3 +175,33 @@ fn blocking_call_inside_a_runtime_is_a_usage_error() {
     let t = rt.block_on(client.get_token()).unwrap();
     assert_eq!(client.get_token_blocking().unwrap().access_token(), t.access_token());
 }
+
+#[test]
+fn callback_api_shares_the_flight_and_reports_once() {
+    let id = unique_id("callback");
+    let server = server_for(&id);
+    server.set_latency(Duration::from_millis(200));
+    let client = Client::new(config(&server, &id)).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    for _ in 0..50 {
+        let tx = tx.clone();
+        client.get_token_with_callback(Duration::from_secs(5), move |r| tx.send(r).unwrap()).unwrap();
+    }
+    let blocking = client.get_token_blocking().unwrap();
+    for _ in 0..50 {
+        let t = rx.recv_timeout(Duration::from_secs(5)).unwrap().unwrap();
+        assert_eq!(t.access_token(), blocking.access_token());
+    }
+    assert!(rx.try_recv().is_err(), "each callback runs exactly once");
+    assert_eq!(server.request_count(&id), 1);
+    // With a fresh token cached, the callback runs at once on this thread.
+    let here = std::thread::current().id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    client
+        .get_token_with_callback(Duration::from_secs(1), move |r| {
+            tx.send((std::thread::current().id(), r.is_ok())).unwrap()
+        })
+        .unwrap();
+    assert_eq!(rx.try_recv().unwrap(), (here, true));
+    assert!(client.fresh_token().unwrap().same_as(&blocking));
+}
