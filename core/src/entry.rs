@@ -93,7 +93,9 @@ impl Entry {
         if let Some(t) = self.fresh() {
             return Ok(t);
         }
-        let deadline = tokio::time::Instant::now() + timeout;
+        // A timeout too large to add (Duration::MAX from a caller) means "a century".
+        let start = tokio::time::Instant::now();
+        let deadline = start.checked_add(timeout).unwrap_or_else(|| start + Duration::from_secs(100 * 365 * 86_400));
         let slot = runtime::slot()?;
         let now = clock::now();
         if let Some(t) = self.current.load_full() {
@@ -153,22 +155,30 @@ impl Entry {
             let flight = Arc::new(Flight { generation: slot.generation, rx, last_error: ArcSwapOption::empty() });
             let prev = self.flight.compare_and_swap(&cur, Some(Arc::clone(&flight)));
             if same(&prev, &cur) {
-                bump(&self.counters.fetches);
-                if background {
-                    bump(&self.counters.background_refreshes);
-                }
                 // The fetch is its own task: callers that give up never cancel it.
                 let entry = Arc::clone(self);
                 let mine = Arc::clone(&flight);
-                slot.handle.spawn(async move { entry.run_flight(mine, tx).await });
+                slot.handle.spawn(async move { entry.run_flight(mine, tx, background).await });
                 return flight;
             }
         }
     }
 
-    async fn run_flight(self: Arc<Self>, flight: Arc<Flight>, tx: watch::Sender<Outcome>) {
+    async fn run_flight(self: Arc<Self>, flight: Arc<Flight>, tx: watch::Sender<Outcome>, background: bool) {
         // Clears the flight even if the fetch panics, so later callers start anew.
         let _clear = ClearFlight { entry: &self, flight: &flight };
+        // A caller may have looked at the cache just before the previous flight
+        // stored its outcome and started this one just after that flight ended:
+        // answer it with that outcome instead of sending a second request.
+        if let Some(settled) = self.settled_outcome(background) {
+            drop(_clear);
+            tx.send_replace(Some(settled));
+            return;
+        }
+        bump(&self.counters.fetches);
+        if background {
+            bump(&self.counters.background_refreshes);
+        }
         let ctx = FetchContext {
             settings: &self.settings,
             counters: &self.counters,
@@ -197,6 +207,21 @@ impl Entry {
         // arriving in between finds the new token or the remembered failure.
         drop(_clear);
         tx.send_replace(Some(result));
+    }
+
+    /// What a new flight would be pointless for: a token that is still fresh (for
+    /// a background refresh) or still servable (for waiting callers), or a failure
+    /// still being remembered.
+    fn settled_outcome(&self, background: bool) -> Option<Result<Token>> {
+        let now = clock::now();
+        if let Some(t) = self.current.load_full() {
+            let good_until = if background { t.stale_at } else { t.expire_at };
+            if now < good_until {
+                return Some(Ok(Token(t)));
+            }
+        }
+        let f = self.failure.load_full()?;
+        (now < f.until).then(|| Err(f.error.clone()))
     }
 
     async fn wait(
