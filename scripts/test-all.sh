@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, lints, docs, every test of every crate, and
 # the main job (the README's first command, in a debug build).
-# Run from anywhere; needs only a Rust toolchain (cargo, rustfmt, clippy).
+# Run from anywhere; needs a Rust toolchain (cargo, rustfmt, clippy) and Node.js with npm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,5 +17,9 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --all-features --no-deps --quie
 echo "== the main job: many callers, one token request per token"
 cargo run --quiet -p ooauthcc-core --features testing --example herd
 
-echo "== cargo test (unit, integration against the bundled server, doc tests)"
+echo "== third-party authorization server (npm oidc-provider, pinned) into the cache"
+OOAUTHCC_OIDC_PROVIDER_DIR="$(./scripts/oidc-provider-install.sh)"
+export OOAUTHCC_OIDC_PROVIDER_DIR
+
+echo "== cargo test (unit; integration against the bundled server and oidc-provider; doc tests)"
 cargo test --workspace --all-features

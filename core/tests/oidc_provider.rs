@@ -1,0 +1,162 @@
+//! The same scenarios against an authorization server nobody on this team wrote:
+//! npm `oidc-provider` (pinned in tests/third_party/oidc-provider), started on
+//! 127.0.0.1 by this test and stopped when it ends, also on failure.
+//!
+//! Needs `scripts/oidc-provider-install.sh` to have run (scripts/test-all.sh does);
+//! the directory comes from `OOAUTHCC_OIDC_PROVIDER_DIR` or the script's default.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use ooauthcc_core::{AuthMethod, Client, ClientConfig, ErrorKind};
+
+const BASIC: (&str, &str) = ("cc-basic", "cc-basic-secret-0123456789");
+const POST: (&str, &str) = ("cc-post", "cc-post-secret-0123456789");
+
+/// The running oidc-provider; killed on drop.
+struct OidcProvider {
+    child: Child,
+    issuer: String,
+}
+
+impl OidcProvider {
+    fn start() -> OidcProvider {
+        let dir = std::env::var("OOAUTHCC_OIDC_PROVIDER_DIR").unwrap_or_else(|_| {
+            let home = std::env::var("HOME").unwrap_or_default();
+            format!("{home}/.cache/ooauthcc/oidc-provider-9.13.3")
+        });
+        let script = format!("{dir}/server.mjs");
+        assert!(
+            std::path::Path::new(&script).exists(),
+            "{script} is missing: run scripts/oidc-provider-install.sh (scripts/test-all.sh does)"
+        );
+        let mut child = Command::new("node")
+            .arg(&script)
+            .stdin(Stdio::piped()) // the server exits when this pipe closes
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start node (is Node.js installed?)");
+        let stdout = child.stdout.take().unwrap();
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        let issuer =
+            line.trim().strip_prefix("READY ").unwrap_or_else(|| panic!("oidc-provider said {line:?}")).to_owned();
+        OidcProvider { child, issuer }
+    }
+
+    fn token_url(&self) -> String {
+        format!("{}/token", self.issuer)
+    }
+
+    /// Token requests the server saw for `client_id`, counted on the server side.
+    fn requests(&self, client_id: &str) -> u64 {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let url = format!("{}/__ooauthcc/stats", self.issuer);
+        let stats: serde_json::Value = rt.block_on(async {
+            serde_json::from_slice(&reqwest::get(url).await.unwrap().bytes().await.unwrap()).unwrap()
+        });
+        stats["by_client"][client_id].as_u64().unwrap_or(0)
+    }
+
+    fn config(&self, (id, secret): (&str, &str)) -> ClientConfig {
+        ClientConfig::new(self.token_url(), id, secret).with_retry_base_delay(Duration::from_millis(20))
+    }
+}
+
+impl Drop for OidcProvider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn jwt_claims(token: &str) -> serde_json::Value {
+    let payload = token.split('.').nth(1).expect("a JWT access token");
+    serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+}
+
+#[test]
+fn oidc_provider_conformance() {
+    let op = OidcProvider::start();
+
+    // client_secret_basic (RFC 6749 encoding) and client_secret_post.
+    let basic = Client::new(op.config(BASIC).with_scopes(["api:read"])).unwrap();
+    let t = basic.get_token_blocking().unwrap();
+    assert_eq!(t.token_type(), "Bearer");
+    assert_eq!(t.scope(), Some("api:read"));
+    assert_eq!(t.lifetime(), Duration::from_secs(3600));
+    let claims = jwt_claims(t.access_token());
+    assert_eq!(claims["client_id"], "cc-basic");
+    assert_eq!(claims["scope"], "api:read");
+
+    let post = Client::new(op.config(POST).with_auth_method(AuthMethod::ClientSecretPost)).unwrap();
+    assert_eq!(jwt_claims(post.get_token_blocking().unwrap().access_token())["client_id"], "cc-post");
+
+    // auto: oidc-provider accepts either secret method for a client registered
+    // with one of them, so basic (tried first) works and no fallback happens.
+    // (The fallback itself is tested against the bundled server, which enforces.)
+    let auto = Client::new(op.config(POST).with_auth_method(AuthMethod::Auto).with_scopes(["api:write"])).unwrap();
+    let before = op.requests(POST.0);
+    let t = auto.get_token_blocking().unwrap();
+    assert!(auto.invalidate(t.access_token()));
+    auto.get_token_blocking().unwrap();
+    assert_eq!(op.requests(POST.0) - before, 2, "one request per fetch");
+
+    // The RFC 8707 resource is honoured: it becomes the token's audience.
+    let res = Client::new(op.config(BASIC).with_resources(["https://orders.example.com"])).unwrap();
+    assert_eq!(jwt_claims(res.get_token_blocking().unwrap().access_token())["aud"], "https://orders.example.com");
+
+    // A wrong secret is the server's own typed error, sent once for a herd.
+    let wrong = Client::new(op.config((BASIC.0, "wrong-secret")).with_scopes(["api:write"])).unwrap();
+    let before = op.requests(BASIC.0);
+    let errors = herd(&wrong, 64);
+    for e in errors.iter().map(|r| r.as_ref().unwrap_err()) {
+        assert_eq!((e.kind(), e.oauth_error(), e.http_status()), (ErrorKind::OAuth, Some("invalid_client"), Some(401)));
+    }
+    assert_eq!(op.requests(BASIC.0) - before, 1);
+
+    // Single flight on an empty and on an expired cache: 64 threads, one request each time.
+    let short = Client::new(
+        op.config(BASIC).with_resources(["urn:ooauthcc:short-lived"]).with_refresh_ahead(1.0).with_refresh_jitter(0.0),
+    )
+    .unwrap();
+    let before = op.requests(BASIC.0);
+    let first = distinct_tokens(&herd(&short, 64));
+    assert_eq!(first.len(), 1);
+    assert_eq!(op.requests(BASIC.0) - before, 1);
+    let start = Instant::now();
+    while short.cached_token().is_some() {
+        assert!(start.elapsed() < Duration::from_secs(5));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let second = distinct_tokens(&herd(&short, 64));
+    assert_eq!(second.len(), 1);
+    assert_ne!(first, second);
+    assert_eq!(op.requests(BASIC.0) - before, 2);
+}
+
+fn herd(client: &Client, n: usize) -> Vec<Result<ooauthcc_core::Token, ooauthcc_core::Error>> {
+    let barrier = Arc::new(Barrier::new(n));
+    let threads: Vec<_> = (0..n)
+        .map(|_| {
+            let (c, b) = (client.clone(), Arc::clone(&barrier));
+            std::thread::spawn(move || {
+                b.wait();
+                c.get_token_blocking()
+            })
+        })
+        .collect();
+    threads.into_iter().map(|t| t.join().unwrap()).collect()
+}
+
+fn distinct_tokens(results: &[Result<ooauthcc_core::Token, ooauthcc_core::Error>]) -> Vec<String> {
+    let mut v: Vec<String> = results.iter().map(|r| r.as_ref().unwrap().access_token().to_owned()).collect();
+    v.sort();
+    v.dedup();
+    v
+}
