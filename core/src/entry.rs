@@ -98,18 +98,18 @@ impl Entry {
         let deadline = start.checked_add(timeout).unwrap_or_else(|| start + Duration::from_secs(100 * 365 * 86_400));
         let slot = runtime::slot()?;
         let now = clock::now();
-        if let Some(t) = self.current.load_full() {
-            if now < t.expire_at {
-                // Stale: serve it now, renew it behind the caller's back.
-                self.counters.cache_hits.incr();
-                self.refresh_in_background(now, &slot);
-                return Ok(Token(t));
-            }
+        if let Some(t) = self.current.load_full()
+            && now < t.expire_at
+        {
+            // Stale: serve it now, renew it behind the caller's back.
+            self.counters.cache_hits.incr();
+            self.refresh_in_background(now, &slot);
+            return Ok(Token(t));
         }
-        if let Some(f) = self.failure.load_full() {
-            if now < f.until {
-                return Err(f.error.clone());
-            }
+        if let Some(f) = self.failure.load_full()
+            && now < f.until
+        {
+            return Err(f.error.clone());
         }
         let flight = self.join_or_start(&slot, false);
         bump(&self.counters.waits);
@@ -134,10 +134,10 @@ impl Entry {
     }
 
     fn refresh_in_background(self: &Arc<Self>, now: Nanos, slot: &Arc<Slot>) {
-        if let Some(f) = self.failure.load_full() {
-            if now < f.until {
-                return; // backing off after a failed refresh; the old token is still served
-            }
+        if let Some(f) = self.failure.load_full()
+            && now < f.until
+        {
+            return; // backing off after a failed refresh; the old token is still served
         }
         self.join_or_start(slot, true);
     }
@@ -146,10 +146,10 @@ impl Entry {
     fn join_or_start(self: &Arc<Self>, slot: &Arc<Slot>, background: bool) -> Arc<Flight> {
         loop {
             let cur = self.flight.load_full();
-            if let Some(f) = &cur {
-                if f.generation == slot.generation {
-                    return Arc::clone(f);
-                }
+            if let Some(f) = &cur
+                && f.generation == slot.generation
+            {
+                return Arc::clone(f);
             }
             let (tx, rx) = watch::channel(None);
             let flight = Arc::new(Flight { generation: slot.generation, rx, last_error: ArcSwapOption::empty() });

@@ -61,6 +61,7 @@ async fn fetch_once(ctx: &FetchContext<'_>) -> Result<Token> {
         AuthMethod::ClientSecretBasic => SentMethod::Basic,
         AuthMethod::ClientSecretPost => SentMethod::Post,
         AuthMethod::None => SentMethod::None,
+        AuthMethod::ClientSecretJwt | AuthMethod::PrivateKeyJwt => SentMethod::Jwt,
         AuthMethod::Auto if ctx.auto.0.load(Ordering::Relaxed) == POST_WORKS => SentMethod::Post,
         AuthMethod::Auto => SentMethod::Basic,
     };
@@ -94,7 +95,7 @@ async fn request_token(ctx: &FetchContext<'_>, method: SentMethod) -> Result<Tok
     let s = ctx.settings;
     let slot = crate::runtime::slot()?;
     let client = slot.http_client(s.connect_timeout)?;
-    let req = request::build(s, method);
+    let req = request::build(s, method)?;
     let sent_at = clock::now();
     let sent_wall = SystemTime::now();
     bump(&ctx.counters.token_requests);

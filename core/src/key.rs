@@ -5,13 +5,18 @@
 use std::collections::BTreeMap;
 
 use crate::config::{AuthMethod, BasicEncoding, Settings};
+use crate::credentials::{Source, SourceKey};
 
 /// Two clients with equal keys share one cache entry, whichever language built them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct CacheKey {
     token_url: String,
     client_id: String,
-    secret_fingerprint: Option<[u8; 32]>,
+    /// The secret's fingerprint, or where it is read from when it can rotate.
+    secret: Option<SourceKey>,
+    private_key: Option<SourceKey>,
+    /// Algorithm, `kid` and `aud` of client assertions.
+    signing: Option<(String, Option<String>, Option<String>)>,
     auth_method: AuthMethod,
     basic_encoding: BasicEncoding,
     grant_type: String,
@@ -38,7 +43,9 @@ impl CacheKey {
         CacheKey {
             token_url: s.token_url.as_str().to_owned(),
             client_id: s.client_id.clone(),
-            secret_fingerprint: s.client_secret.as_ref().map(|x| x.fingerprint()),
+            secret: s.client_secret.as_ref().map(Source::key),
+            private_key: s.private_key.as_ref().map(Source::key),
+            signing: s.signing.as_ref().map(|g| (format!("{:?}", g.alg), g.key_id.clone(), g.audience.clone())),
             auth_method: s.auth_method,
             basic_encoding: s.basic_encoding,
             grant_type: s.grant_type.clone(),

@@ -31,10 +31,12 @@ mod apply;
 mod client;
 mod clock;
 mod config;
+mod credentials;
 mod entry;
 mod error;
 mod fetch;
 mod http;
+mod jwt;
 mod key;
 mod lifecycle;
 mod registry;
@@ -51,6 +53,7 @@ pub mod testing;
 
 pub use client::Client;
 pub use config::{AuthMethod, BasicEncoding, ClientConfig, Profiles, ScopeDelimiter};
+pub use credentials::SecretProvider;
 pub use error::{Error, ErrorKind, OAuthErrorBody, Result};
 #[doc(hidden)]
 pub use registry::registry_len;

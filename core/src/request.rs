@@ -7,6 +7,9 @@ use reqwest::header::HeaderValue;
 use zeroize::Zeroizing;
 
 use crate::config::{BasicEncoding, Settings};
+use crate::error::{Error, ErrorKind, Result};
+use crate::jwt;
+use crate::secret::Secret;
 
 /// The method actually used for one request (`auto` resolves to one of the first two).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,6 +17,8 @@ pub(crate) enum SentMethod {
     Basic,
     Post,
     None,
+    /// `client_secret_jwt` or `private_key_jwt`: a signed client assertion.
+    Jwt,
 }
 
 /// A token request ready to send. Both fields may carry the secret: they are
@@ -27,7 +32,9 @@ pub(crate) struct TokenRequest {
 /// space written `%20`: servers disagree on decoding `+` in Basic credentials.
 const FORM_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'*').remove(b'-').remove(b'.').remove(b'_');
 
-pub(crate) fn build(s: &Settings, method: SentMethod) -> TokenRequest {
+/// Builds the request, reading the credential from its source now (so a rotated
+/// secret or key is used as soon as it changes).
+pub(crate) fn build(s: &Settings, method: SentMethod) -> Result<TokenRequest> {
     let mut form = form_urlencoded::Serializer::new(String::new());
     form.append_pair("grant_type", &s.grant_type);
     if !s.scopes.is_empty() {
@@ -43,20 +50,47 @@ pub(crate) fn build(s: &Settings, method: SentMethod) -> TokenRequest {
     for (k, v) in &s.extra_params {
         form.append_pair(k, v);
     }
-    let secret = s.client_secret.as_ref().map(|x| x.expose()).unwrap_or("");
+    let secret = match (&s.client_secret, method) {
+        (Some(src), SentMethod::Basic | SentMethod::Post | SentMethod::Jwt) => Some(src.load("client_secret")?),
+        _ => None,
+    };
+    let secret_text = secret.as_ref().map(|x| x.expose()).unwrap_or("");
     let authorization = match method {
-        SentMethod::Basic => Some(basic_header(&s.client_id, secret, s.basic_encoding)),
+        SentMethod::Basic => Some(basic_header(&s.client_id, secret_text, s.basic_encoding)),
         SentMethod::Post => {
             form.append_pair("client_id", &s.client_id);
-            form.append_pair("client_secret", secret);
+            form.append_pair("client_secret", secret_text);
             None
         }
         SentMethod::None => {
             form.append_pair("client_id", &s.client_id);
             None
         }
+        SentMethod::Jwt => {
+            let assertion = client_assertion(s, secret.as_ref())?;
+            form.append_pair("client_id", &s.client_id);
+            form.append_pair("client_assertion_type", jwt::ASSERTION_TYPE);
+            form.append_pair("client_assertion", &assertion);
+            None
+        }
     };
-    TokenRequest { body: Zeroizing::new(form.finish()), authorization }
+    Ok(TokenRequest { body: Zeroizing::new(form.finish()), authorization })
+}
+
+/// A fresh assertion signed with the secret (`client_secret_jwt`) or the private
+/// key (`private_key_jwt`), read from its source now.
+fn client_assertion(s: &Settings, secret: Option<&Secret>) -> Result<Zeroizing<String>> {
+    let Some(signing) = &s.signing else {
+        return Err(Error::new(ErrorKind::Internal, "JWT client authentication without signing settings"));
+    };
+    let material = match (&s.private_key, secret) {
+        (Some(src), _) => src.load("private_key")?,
+        (None, Some(secret)) => secret.clone(),
+        (None, None) => return Err(Error::new(ErrorKind::Internal, "JWT client authentication without a credential")),
+    };
+    let key = jwt::encoding_key(signing.alg, &material)?;
+    let audience = signing.audience.as_deref().unwrap_or(s.token_url.as_str());
+    jwt::assertion(&s.client_id, audience, signing.lifetime, signing.alg, signing.key_id.as_deref(), &key)
 }
 
 /// `Basic base64(id ":" secret)`, each part form-urlencoded first under RFC 6749.
@@ -103,7 +137,7 @@ mod tests {
             .with_resources(["https://r2.example.com", "https://r1.example.com"])
             .with_extra_param("tenant", "t 1");
         let s = Settings::from_config(&c).unwrap();
-        let post = build(&s, SentMethod::Post);
+        let post = build(&s, SentMethod::Post).unwrap();
         let pairs: Vec<(String, String)> = form_urlencoded::parse(post.body.as_bytes()).into_owned().collect();
         let get = |k: &str| pairs.iter().filter(|(n, _)| n == k).map(|(_, v)| v.as_str()).collect::<Vec<_>>();
         assert_eq!(get("grant_type"), ["client_credentials"]);
@@ -115,11 +149,11 @@ mod tests {
         assert_eq!(get("client_secret"), ["s&="]);
         assert!(post.authorization.is_none());
 
-        let basic = build(&s, SentMethod::Basic);
+        let basic = build(&s, SentMethod::Basic).unwrap();
         assert!(!basic.body.contains("client_secret") && !basic.body.contains("client_id"));
         assert_eq!(decode(basic.authorization.as_ref().unwrap()), "my%20id:s%26%3D");
 
-        let none = build(&s, SentMethod::None);
+        let none = build(&s, SentMethod::None).unwrap();
         assert!(none.body.contains("client_id=my+id") && !none.body.contains("client_secret"));
     }
 }

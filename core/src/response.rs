@@ -48,11 +48,11 @@ pub(crate) fn parse(raw: &RawResponse, token_path: &[String]) -> Result<TokenRes
     }
     let body = decode_body(raw);
     if !(200..300).contains(&status) {
-        if let Ok(obj) = &body {
-            if let Some(err) = oauth_error(obj) {
-                return Err(fail(ErrorKind::OAuth, format!("token endpoint rejected the request with HTTP {status}"))
-                    .with_oauth(err));
-            }
+        if let Ok(obj) = &body
+            && let Some(err) = oauth_error(obj)
+        {
+            return Err(fail(ErrorKind::OAuth, format!("token endpoint rejected the request with HTTP {status}"))
+                .with_oauth(err));
         }
         return Err(fail(ErrorKind::HttpStatus, format!("token endpoint answered HTTP {status} {}", reason(status))));
     }

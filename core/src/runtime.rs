@@ -46,10 +46,10 @@ pub(crate) fn generation() -> u64 {
 /// The runtime of the current generation, built on first use.
 pub(crate) fn slot() -> Result<Arc<Slot>> {
     let current_gen = generation();
-    if let Some(s) = SLOT.load_full() {
-        if s.generation == current_gen {
-            return Ok(s);
-        }
+    if let Some(s) = SLOT.load_full()
+        && s.generation == current_gen
+    {
+        return Ok(s);
     }
     install_fork_handlers();
     let _guard = BUILD.lock();

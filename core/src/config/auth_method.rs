@@ -70,6 +70,10 @@ string_enum! {
         Auto = "auto",
         /// A public client: only `client_id` in the body.
         None = "none",
+        /// A JWT signed with the client secret (HMAC), RFC 7523 §2.2.
+        ClientSecretJwt = "client_secret_jwt",
+        /// A JWT signed with the client's private key, RFC 7523 §2.2.
+        PrivateKeyJwt = "private_key_jwt",
     }
 }
 

@@ -13,6 +13,7 @@ mod validate;
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -21,6 +22,7 @@ pub use auth_method::{AuthMethod, BasicEncoding, ScopeDelimiter};
 pub use profiles::Profiles;
 pub(crate) use validate::{Settings, is_loopback_host};
 
+use crate::credentials::SecretProvider;
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::Secret;
 
@@ -36,8 +38,43 @@ pub struct ClientConfig {
     pub token_url: String,
     /// The client identifier.
     pub client_id: String,
-    /// The client secret (not needed with [`AuthMethod::None`]).
+    /// The client secret (not needed with [`AuthMethod::None`] or
+    /// [`AuthMethod::PrivateKeyJwt`]). Set at most one of `client_secret`,
+    /// `client_secret_file`, `client_secret_env`, `client_secret_provider`.
     pub client_secret: Option<Secret>,
+    /// A file holding the client secret, read at every fetch (so a rotated,
+    /// re-mounted secret takes effect at the next token request). Trailing
+    /// newlines are ignored.
+    pub client_secret_file: Option<PathBuf>,
+    /// An environment variable holding the client secret, read at every fetch.
+    pub client_secret_env: Option<String>,
+    /// A callback returning the client secret, called at every fetch (Rust only;
+    /// not part of documents).
+    #[serde(skip)]
+    pub client_secret_provider: Option<SecretProvider>,
+    /// The private key for `private_key_jwt`, PEM (PKCS#8; PKCS#1 RSA and SEC1
+    /// EC accepted). Set at most one of `private_key`, `private_key_file`,
+    /// `private_key_env`, `private_key_provider`.
+    pub private_key: Option<Secret>,
+    /// A PEM file holding the private key, read at every fetch.
+    pub private_key_file: Option<PathBuf>,
+    /// An environment variable holding the PEM private key, read at every fetch.
+    pub private_key_env: Option<String>,
+    /// A callback returning the PEM private key, called at every fetch (Rust only).
+    #[serde(skip)]
+    pub private_key_provider: Option<SecretProvider>,
+    /// The JWS algorithm of client assertions (`client_secret_jwt`: HS256
+    /// (default), HS384, HS512; `private_key_jwt`: RS256 (default), RS384,
+    /// RS512, PS256, PS384, PS512, ES256, ES384, EdDSA).
+    pub signing_alg: Option<String>,
+    /// The `kid` header of client assertions, when the server needs it to pick the key.
+    pub key_id: Option<String>,
+    /// The `aud` claim of client assertions (default: the token endpoint URL;
+    /// some servers want their issuer).
+    pub assertion_audience: Option<String>,
+    /// How long a client assertion is valid (default 60 s).
+    #[serde(deserialize_with = "secs::deserialize")]
+    pub assertion_lifetime: Duration,
     /// Scopes to request; order does not matter for caching.
     pub scopes: Vec<String>,
     /// How scopes are joined in the request (default: space, per RFC 6749).
@@ -116,6 +153,17 @@ impl Default for ClientConfig {
             token_url: String::new(),
             client_id: String::new(),
             client_secret: None,
+            client_secret_file: None,
+            client_secret_env: None,
+            client_secret_provider: None,
+            private_key: None,
+            private_key_file: None,
+            private_key_env: None,
+            private_key_provider: None,
+            signing_alg: None,
+            key_id: None,
+            assertion_audience: None,
+            assertion_lifetime: Duration::from_secs(60),
             scopes: Vec::new(),
             scope_delimiter: ScopeDelimiter::Space,
             scope_param: "scope".into(),
@@ -176,6 +224,28 @@ with_setters! {
     with_grant_type(grant_type: impl Into<String>) => grant_type.into();
     /// Sets the client authentication method.
     with_auth_method(auth_method: AuthMethod) => auth_method;
+    /// Reads the client secret from this file at every fetch (instead of `client_secret`).
+    with_client_secret_file(client_secret_file: impl Into<PathBuf>) => Some(client_secret_file.into());
+    /// Reads the client secret from this environment variable at every fetch.
+    with_client_secret_env(client_secret_env: impl Into<String>) => Some(client_secret_env.into());
+    /// Asks this callback for the client secret at every fetch.
+    with_client_secret_provider(client_secret_provider: SecretProvider) => Some(client_secret_provider);
+    /// Sets the PEM private key for `private_key_jwt`.
+    with_private_key(private_key: impl Into<Secret>) => Some(private_key.into());
+    /// Reads the PEM private key from this file at every fetch.
+    with_private_key_file(private_key_file: impl Into<PathBuf>) => Some(private_key_file.into());
+    /// Reads the PEM private key from this environment variable at every fetch.
+    with_private_key_env(private_key_env: impl Into<String>) => Some(private_key_env.into());
+    /// Asks this callback for the PEM private key at every fetch.
+    with_private_key_provider(private_key_provider: SecretProvider) => Some(private_key_provider);
+    /// Sets the JWS algorithm of client assertions.
+    with_signing_alg(signing_alg: impl Into<String>) => Some(signing_alg.into());
+    /// Sets the `kid` of client assertions.
+    with_key_id(key_id: impl Into<String>) => Some(key_id.into());
+    /// Sets the `aud` claim of client assertions.
+    with_assertion_audience(assertion_audience: impl Into<String>) => Some(assertion_audience.into());
+    /// Sets how long a client assertion is valid.
+    with_assertion_lifetime(assertion_lifetime: Duration) => assertion_lifetime;
     /// Sets how `client_secret_basic` encodes credentials.
     with_basic_encoding(basic_encoding: BasicEncoding) => basic_encoding;
     /// Sets where the token object sits in the response (dot-separated keys).
@@ -266,6 +336,11 @@ impl fmt::Debug for ClientConfig {
             .field("token_url", &self.token_url)
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret.as_ref().map(|_| "***"))
+            .field("client_secret_file", &self.client_secret_file)
+            .field("client_secret_env", &self.client_secret_env)
+            .field("private_key", &self.private_key.as_ref().map(|_| "***"))
+            .field("private_key_file", &self.private_key_file)
+            .field("signing_alg", &self.signing_alg)
             .field("scopes", &self.scopes)
             .field("audience", &self.audience)
             .field("resources", &self.resources)

@@ -6,8 +6,9 @@ use std::time::Duration;
 use url::{Host, Url};
 
 use super::{AuthMethod, BasicEncoding, ClientConfig, ScopeDelimiter};
+use crate::credentials::Source;
 use crate::error::{Error, Result};
-use crate::secret::Secret;
+use crate::jwt;
 
 /// A validated configuration. Everything the rest of the crate reads comes from
 /// here, already checked: scopes sorted and deduplicated, names lower-cased.
@@ -15,7 +16,12 @@ use crate::secret::Secret;
 pub(crate) struct Settings {
     pub token_url: Url,
     pub client_id: String,
-    pub client_secret: Option<Secret>,
+    /// Where the client secret comes from (absent for `none` and `private_key_jwt`).
+    pub client_secret: Option<Source>,
+    /// Where the private key comes from (`private_key_jwt` only).
+    pub private_key: Option<Source>,
+    /// How client assertions are signed (the JWT methods only).
+    pub signing: Option<Signing>,
     /// Sorted, without duplicates: scope order never changes the token.
     pub scopes: Vec<String>,
     pub scope_delimiter: ScopeDelimiter,
@@ -66,16 +72,7 @@ impl Settings {
         if c.client_id.chars().any(char::is_control) {
             return Err(Error::config("client_id", "must not contain control characters"));
         }
-        let client_secret = match (c.auth_method, &c.client_secret) {
-            (AuthMethod::None, _) => None,
-            (_, Some(s)) if !s.is_empty() => Some(s.clone()),
-            (m, _) => {
-                return Err(Error::config(
-                    "client_secret",
-                    format!("is required with auth_method `{m}` and must not be empty"),
-                ));
-            }
-        };
+        let (client_secret, private_key, signing) = check_credentials(c)?;
         let scope_param = non_empty("scope_param", &c.scope_param)?;
         let scopes = sorted_unique(&c.scopes);
         for s in &scopes {
@@ -162,6 +159,8 @@ impl Settings {
             token_url,
             client_id: c.client_id.clone(),
             client_secret,
+            private_key,
+            signing,
             scopes,
             scope_delimiter: c.scope_delimiter,
             scope_param,
@@ -191,6 +190,79 @@ impl Settings {
             allow_insecure_http: c.allow_insecure_http,
         })
     }
+}
+
+/// How client assertions are signed.
+#[derive(Clone, Debug)]
+pub(crate) struct Signing {
+    pub alg: jsonwebtoken::Algorithm,
+    pub key_id: Option<String>,
+    /// `None`: the token endpoint URL.
+    pub audience: Option<String>,
+    pub lifetime: Duration,
+}
+
+type Credentials = (Option<Source>, Option<Source>, Option<Signing>);
+
+/// The credential sources the method needs, exactly one source each, and the
+/// signing settings of the JWT methods. Inline private keys are parsed now, so a
+/// bad key fails at build time rather than at the first fetch.
+fn check_credentials(c: &ClientConfig) -> Result<Credentials> {
+    let secret = Source::choose(
+        "client_secret",
+        &c.client_secret,
+        &c.client_secret_file,
+        &c.client_secret_env,
+        &c.client_secret_provider,
+    )?;
+    let key = Source::choose(
+        "private_key",
+        &c.private_key,
+        &c.private_key_file,
+        &c.private_key_env,
+        &c.private_key_provider,
+    )?;
+    if let Some(Source::Inline(s)) = &secret
+        && s.is_empty()
+    {
+        return Err(Error::config("client_secret", "must not be empty"));
+    }
+    let m = c.auth_method;
+    match m {
+        AuthMethod::None => return Ok((None, None, None)),
+        AuthMethod::PrivateKeyJwt if key.is_none() => {
+            return Err(Error::config(
+                "private_key",
+                "is required with auth_method `private_key_jwt` (or private_key_file, private_key_env, private_key_provider)",
+            ));
+        }
+        AuthMethod::PrivateKeyJwt => {}
+        _ if secret.is_none() => {
+            return Err(Error::config(
+                "client_secret",
+                format!(
+                    "is required with auth_method `{m}` (or client_secret_file, client_secret_env, client_secret_provider)"
+                ),
+            ));
+        }
+        _ => {}
+    }
+    if !matches!(m, AuthMethod::ClientSecretJwt | AuthMethod::PrivateKeyJwt) {
+        return Ok((secret, None, None));
+    }
+    let alg = jwt::algorithm(m, c.signing_alg.as_deref())?;
+    if let (AuthMethod::PrivateKeyJwt, Some(Source::Inline(pem))) = (m, &key) {
+        jwt::encoding_key(alg, pem)?;
+    }
+    positive("assertion_lifetime", c.assertion_lifetime, Duration::from_secs(1))?;
+    let signing = Signing {
+        alg,
+        key_id: c.key_id.clone().filter(|k| !k.is_empty()),
+        audience: c.assertion_audience.clone().filter(|a| !a.is_empty()),
+        lifetime: c.assertion_lifetime,
+    };
+    let secret = if m == AuthMethod::ClientSecretJwt { secret } else { None };
+    Ok((secret, key, Some(signing)))
 }
 
 /// Whether `host` is a loopback name or address, where plain http is acceptable.
@@ -296,7 +368,7 @@ mod tests {
             (ClientConfig { token_url: "ftp://idp.example.com/token".into(), ..base() }, "token_url"),
             (ClientConfig { token_url: "https://u:p@idp.example.com/token".into(), ..base() }, "token_url"),
             (ClientConfig { client_secret: None, ..base() }, "client_secret"),
-            (ClientConfig { client_secret: Some(Secret::new("")), ..base() }, "client_secret"),
+            (ClientConfig { client_secret: Some(crate::Secret::new("")), ..base() }, "client_secret"),
             (base().with_scopes(["a b"]), "scopes"),
             (base().with_extra_param("grant_type", "x"), "extra_params"),
             (base().with_extra_param("scope", "x"), "extra_params"),

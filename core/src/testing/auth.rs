@@ -6,6 +6,7 @@ use base64::engine::general_purpose::STANDARD;
 use hyper::HeaderMap;
 use hyper::header::AUTHORIZATION;
 
+use super::assertion::{self, ASSERTION_TYPE};
 use super::clients::{AuthMethod, BasicDecoding, ClientRegistration};
 use super::state::Shared;
 
@@ -31,6 +32,8 @@ pub(crate) struct Credentials {
     pub method: Option<AuthMethod>,
     /// The secret presented (decoded).
     pub secret: Option<String>,
+    /// The client assertion presented (the JWT methods).
+    pub assertion: Option<String>,
     /// Whether an `Authorization: Basic` header was sent.
     pub basic_attempted: bool,
     /// Why the credentials cannot be checked, if they cannot.
@@ -42,8 +45,14 @@ impl Credentials {
     pub(crate) fn identify(headers: &HeaderMap, form: &[(String, String)], shared: &Shared) -> Self {
         let body_id = first(form, "client_id");
         let body_secret = first(form, "client_secret");
+        let assertion = (first(form, "client_assertion_type") == Some(ASSERTION_TYPE))
+            .then(|| first(form, "client_assertion"))
+            .flatten();
         let Some(decoded) = basic_header(headers) else {
-            return Self::from_body(body_id, body_secret);
+            return match assertion {
+                Some(a) => Self::from_assertion(body_id, body_secret, a),
+                None => Self::from_body(body_id, body_secret),
+            };
         };
         let mut creds = Self { method: Some(AuthMethod::Basic), basic_attempted: true, ..Self::default() };
         let split = decoded.as_deref().and_then(|raw| {
@@ -58,7 +67,7 @@ impl Credentials {
             creds.problem = Some(Problem::MalformedBasic);
             return creds;
         };
-        creds.problem = if body_secret.is_some() {
+        creds.problem = if body_secret.is_some() || assertion.is_some() {
             Some(Problem::MultipleMethods)
         } else if body_id.is_some_and(|b| b != id) {
             Some(Problem::ClientIdMismatch)
@@ -88,8 +97,39 @@ impl Credentials {
         }
     }
 
+    /// Credentials from a client assertion: the JWT methods.
+    fn from_assertion(body_id: Option<&str>, body_secret: Option<&str>, assertion: &str) -> Self {
+        let Some((method, sub)) = assertion::peek(assertion) else {
+            return Self {
+                client_id: body_id.map(str::to_owned),
+                problem: Some(Problem::MalformedBasic),
+                ..Self::default()
+            };
+        };
+        let problem = if body_secret.is_some() {
+            Some(Problem::MultipleMethods)
+        } else if body_id.is_some_and(|b| b != sub) {
+            Some(Problem::ClientIdMismatch)
+        } else {
+            None
+        };
+        Self {
+            client_id: Some(sub),
+            method: Some(method),
+            assertion: Some(assertion.to_owned()),
+            problem,
+            ..Self::default()
+        }
+    }
+
     /// Whether these credentials authenticate `client` with a method it accepts.
-    pub(crate) fn verify(&self, client: Option<&ClientRegistration>) -> bool {
+    /// `audiences` are the names an assertion's `aud` may use for this server.
+    pub(crate) fn verify(
+        &self,
+        client: Option<&ClientRegistration>,
+        audiences: &[String],
+        seen: &assertion::SeenJtis,
+    ) -> bool {
         let (Some(client), Some(method), None) = (client, self.method, self.problem) else {
             return false;
         };
@@ -100,6 +140,9 @@ impl Credentials {
             AuthMethod::None => true,
             AuthMethod::Basic | AuthMethod::Post => {
                 self.secret.as_deref().is_some_and(|s| constant_time_eq(s.as_bytes(), client.client_secret.as_bytes()))
+            }
+            AuthMethod::ClientSecretJwt | AuthMethod::PrivateKeyJwt => {
+                self.assertion.as_deref().is_some_and(|a| assertion::verify(a, client, audiences, seen))
             }
         }
     }
@@ -126,16 +169,16 @@ fn basic_header(headers: &HeaderMap) -> Option<Option<Vec<u8>>> {
 /// cannot be decoded.
 fn decode_basic(raw_id: &[u8], raw_secret: &[u8], shared: &Shared) -> Option<(String, Option<String>)> {
     let form_id = form_decode(raw_id);
-    if let Some(id) = &form_id {
-        if shared.client(id).is_some_and(|c| c.basic_decoding == BasicDecoding::FormUrlDecode) {
-            return Some((id.clone(), form_decode(raw_secret)));
-        }
+    if let Some(id) = &form_id
+        && shared.client(id).is_some_and(|c| c.basic_decoding == BasicDecoding::FormUrlDecode)
+    {
+        return Some((id.clone(), form_decode(raw_secret)));
     }
-    if let Ok(id) = std::str::from_utf8(raw_id) {
-        if shared.client(id).is_some_and(|c| c.basic_decoding == BasicDecoding::Raw) {
-            let secret = String::from_utf8(raw_secret.to_vec()).ok();
-            return Some((id.to_owned(), secret));
-        }
+    if let Ok(id) = std::str::from_utf8(raw_id)
+        && shared.client(id).is_some_and(|c| c.basic_decoding == BasicDecoding::Raw)
+    {
+        let secret = String::from_utf8(raw_secret.to_vec()).ok();
+        return Some((id.to_owned(), secret));
     }
     // An unknown client, or one that expects the other decoding: keep the
     // RFC 6749 reading of the id for the record, and no secret.

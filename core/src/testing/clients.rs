@@ -15,6 +15,11 @@ pub enum AcceptedAuth {
     Any,
     /// A public client (`none`): only `client_id` in the body, no secret.
     None,
+    /// Only `client_secret_jwt`: an HMAC-signed assertion (RFC 7523).
+    ClientSecretJwt,
+    /// Only `private_key_jwt`: an assertion signed with the key registered
+    /// with [`ClientRegistration::with_public_key`].
+    PrivateKeyJwt,
 }
 
 impl AcceptedAuth {
@@ -25,6 +30,8 @@ impl AcceptedAuth {
             (Self::Basic | Self::Any, AuthMethod::Basic)
                 | (Self::Post | Self::Any, AuthMethod::Post)
                 | (Self::None, AuthMethod::None)
+                | (Self::ClientSecretJwt, AuthMethod::ClientSecretJwt)
+                | (Self::PrivateKeyJwt, AuthMethod::PrivateKeyJwt)
         )
     }
 }
@@ -51,6 +58,10 @@ pub(crate) enum AuthMethod {
     Post,
     /// `none` (public client).
     None,
+    /// `client_secret_jwt`: an assertion signed with the secret.
+    ClientSecretJwt,
+    /// `private_key_jwt`: an assertion signed with the client's private key.
+    PrivateKeyJwt,
 }
 
 impl AuthMethod {
@@ -60,6 +71,8 @@ impl AuthMethod {
             Self::Basic => "client_secret_basic",
             Self::Post => "client_secret_post",
             Self::None => "none",
+            Self::ClientSecretJwt => "client_secret_jwt",
+            Self::PrivateKeyJwt => "private_key_jwt",
         }
     }
 }
@@ -82,6 +95,8 @@ pub struct ClientRegistration {
     pub allowed_scopes: Option<Vec<String>>,
     /// The `grant_type` this client must send (default: `client_credentials`).
     pub grant_type: String,
+    /// The public key (PEM) that verifies this client's `private_key_jwt` assertions.
+    pub public_key_pem: Option<String>,
 }
 
 impl ClientRegistration {
@@ -95,6 +110,7 @@ impl ClientRegistration {
             basic_decoding: BasicDecoding::default(),
             allowed_scopes: None,
             grant_type: "client_credentials".to_owned(),
+            public_key_pem: None,
         }
     }
 
@@ -123,6 +139,14 @@ impl ClientRegistration {
         self
     }
 
+    /// Sets the public key (PEM: SPKI, or PKCS#1 RSA) that verifies this client's
+    /// `private_key_jwt` assertions.
+    #[must_use]
+    pub fn with_public_key(mut self, pem: impl Into<String>) -> Self {
+        self.public_key_pem = Some(pem.into());
+        self
+    }
+
     /// Sets the `grant_type` this client must send.
     #[must_use]
     pub fn with_grant_type(mut self, grant_type: impl Into<String>) -> Self {
@@ -140,6 +164,7 @@ impl fmt::Debug for ClientRegistration {
             .field("basic_decoding", &self.basic_decoding)
             .field("allowed_scopes", &self.allowed_scopes)
             .field("grant_type", &self.grant_type)
+            .field("public_key_pem", &self.public_key_pem.is_some())
             .finish()
     }
 }

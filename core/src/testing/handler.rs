@@ -31,6 +31,8 @@ pub(crate) struct Ctx {
     pub shared: Arc<Shared>,
     /// The issuer URL, `http://127.0.0.1:PORT`.
     pub issuer: String,
+    /// Client-assertion `jti`s already used (replays are rejected).
+    pub seen_jtis: super::assertion::SeenJtis,
 }
 
 /// Routes one request.
@@ -52,7 +54,7 @@ fn metadata(ctx: &Ctx, method: &Method) -> Reply {
         "issuer": ctx.issuer,
         "token_endpoint": format!("{}/token", ctx.issuer),
         "grant_types_supported": ["client_credentials"],
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none"],
     });
     body::reply(StatusCode::OK, "application/json", doc.to_string())
 }
@@ -100,10 +102,10 @@ async fn token_endpoint(ctx: &Ctx, req: Request<Incoming>) -> Reply {
     if !arrival.latency.is_zero() {
         tokio::time::sleep(arrival.latency).await;
     }
-    if let Some(fault) = &arrival.fault {
-        if let Some(resp) = faults::apply(fault).await {
-            return resp;
-        }
+    if let Some(fault) = &arrival.fault
+        && let Some(resp) = faults::apply(fault).await
+    {
+        return resp;
     }
     grant(ctx, &parts.headers, &form, &creds, &arrival)
 }
@@ -140,7 +142,8 @@ fn grant(ctx: &Ctx, headers: &HeaderMap, form: &[(String, String)], creds: &Cred
         Some(Problem::NoCredentials | Problem::MalformedBasic) | None => {}
     }
     let client = creds.client_id.as_deref().and_then(|id| ctx.shared.client(id));
-    let Some(client) = client.filter(|c| creds.verify(Some(c))) else {
+    let audiences = [format!("{}/token", ctx.issuer), ctx.issuer.clone()];
+    let Some(client) = client.filter(|c| creds.verify(Some(c), &audiences, &ctx.seen_jtis)) else {
         return body::invalid_client(creds.basic_attempted);
     };
     let Some(grant_type) = first(form, "grant_type") else {
@@ -156,15 +159,15 @@ fn grant(ctx: &Ctx, headers: &HeaderMap, form: &[(String, String)], creds: &Cred
     }
     let requested: Vec<&str> =
         first(form, "scope").map(|s| s.split(' ').filter(|s| !s.is_empty()).collect()).unwrap_or_default();
-    if let Some(allowed) = &client.allowed_scopes {
-        if requested.iter().any(|s| !allowed.iter().any(|a| a == s)) {
-            return body::oauth_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_scope",
-                Some("a requested scope is not allowed for this client"),
-                None,
-            );
-        }
+    if let Some(allowed) = &client.allowed_scopes
+        && requested.iter().any(|s| !allowed.iter().any(|a| a == s))
+    {
+        return body::oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_scope",
+            Some("a requested scope is not allowed for this client"),
+            None,
+        );
     }
     let grant = Grant {
         client_id: &client.client_id,

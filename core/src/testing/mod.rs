@@ -21,10 +21,13 @@
 //! `application/x-www-form-urlencoded` body (at most 64 KiB). The client
 //! authenticates with HTTP Basic (`client_secret_basic`), with `client_id` and
 //! `client_secret` in the body (`client_secret_post`), or with `client_id`
-//! alone (`none`, public clients); using Basic and a body secret at once is
+//! alone (`none`, public clients), or with an RFC 7523 client assertion
+//! (`client_secret_jwt`, `private_key_jwt`: signature, `iss`/`sub`/`aud`,
+//! expiry and `jti` replay are checked); using two methods at once is
 //! refused. `grant_type` must be the client's registered grant type, and the
 //! requested `scope`s must be allowed for it.
 
+mod assertion;
 mod auth;
 mod body;
 mod clients;

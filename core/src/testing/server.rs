@@ -192,7 +192,7 @@ fn run(shared: Arc<Shared>, ready: mpsc::Sender<io::Result<SocketAddr>>, shutdow
                 return;
             }
         };
-        let ctx = Arc::new(Ctx { shared, issuer: format!("http://{addr}") });
+        let ctx = Arc::new(Ctx { shared, issuer: format!("http://{addr}"), seen_jtis: Default::default() });
         if ready.send(Ok(addr)).is_ok() {
             accept_loop(listener, ctx, shutdown).await;
         }
