@@ -16,6 +16,11 @@ use ooauthcc_core::{AuthMethod, Client, ClientConfig, ErrorKind};
 
 const BASIC: (&str, &str) = ("cc-basic", "cc-basic-secret-0123456789");
 const POST: (&str, &str) = ("cc-post", "cc-post-secret-0123456789");
+const SECRET_JWT: (&str, &str) = ("cc-secret-jwt", "cc-secret-jwt-secret-0123456789abcdef0123456789");
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/keys/{name}", env!("CARGO_MANIFEST_DIR"))
+}
 
 /// The running oidc-provider; killed on drop.
 struct OidcProvider {
@@ -36,6 +41,7 @@ impl OidcProvider {
         );
         let mut child = Command::new("node")
             .arg(&script)
+            .env("OOAUTHCC_PKJWT_PUBLIC_KEY", fixture("rsa.pub.pem"))
             .stdin(Stdio::piped()) // the server exits when this pipe closes
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -106,6 +112,21 @@ fn oidc_provider_conformance() {
     assert!(auto.invalidate(t.access_token()));
     auto.get_token_blocking().unwrap();
     assert_eq!(op.requests(POST.0) - before, 2, "one request per fetch");
+
+    // client_secret_jwt and private_key_jwt (RFC 7523), checked by oidc-provider.
+    let cs_jwt = Client::new(op.config(SECRET_JWT).with_auth_method(AuthMethod::ClientSecretJwt)).unwrap();
+    assert_eq!(jwt_claims(cs_jwt.get_token_blocking().unwrap().access_token())["client_id"], "cc-secret-jwt");
+    let mut pk = op
+        .config(("cc-private-key-jwt", "unused"))
+        .with_auth_method(AuthMethod::PrivateKeyJwt)
+        .with_private_key_file(fixture("rsa-pkcs8.pem"))
+        .with_key_id("test-key-1");
+    pk.client_secret = None;
+    let pk_jwt = Client::new(pk).unwrap();
+    let t = pk_jwt.get_token_blocking().unwrap();
+    assert_eq!(jwt_claims(t.access_token())["client_id"], "cc-private-key-jwt");
+    assert!(pk_jwt.invalidate(t.access_token()));
+    pk_jwt.get_token_blocking().expect("a second assertion with a fresh jti is accepted");
 
     // The RFC 8707 resource is honoured: it becomes the token's audience.
     let res = Client::new(op.config(BASIC).with_resources(["https://orders.example.com"])).unwrap();

@@ -7,7 +7,10 @@
 // requests per client and serves them at GET /__ooauthcc/stats. Exits when its
 // stdin closes, so a test harness that dies never leaves it running.
 //
-// Environment: OOAUTHCC_TOKEN_TTL (seconds, default 3600).
+// Environment: OOAUTHCC_TOKEN_TTL (seconds, default 3600);
+// OOAUTHCC_PKJWT_PUBLIC_KEY: a PEM public key file for the private_key_jwt client.
+import { createPublicKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import Provider from 'oidc-provider';
 
@@ -18,6 +21,12 @@ const counts = { total: 0, by_client: {} };
 const clients = [
   { client_id: 'cc-basic', client_secret: 'cc-basic-secret-0123456789', token_endpoint_auth_method: 'client_secret_basic' },
   { client_id: 'cc-post', client_secret: 'cc-post-secret-0123456789', token_endpoint_auth_method: 'client_secret_post' },
+  { client_id: 'cc-secret-jwt', client_secret: 'cc-secret-jwt-secret-0123456789abcdef0123456789', token_endpoint_auth_method: 'client_secret_jwt' },
+  ...(process.env.OOAUTHCC_PKJWT_PUBLIC_KEY ? [{
+    client_id: 'cc-private-key-jwt',
+    token_endpoint_auth_method: 'private_key_jwt',
+    jwks: { keys: [{ ...createPublicKey(readFileSync(process.env.OOAUTHCC_PKJWT_PUBLIC_KEY)).export({ format: 'jwk' }), kid: 'test-key-1', use: 'sig' }] },
+  }] : []),
 ].map((c) => ({ ...c, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: 'api:read api:write' }));
 
 function clientIdOf(req, body) {
