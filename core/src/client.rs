@@ -125,9 +125,10 @@ impl Client {
         &self.settings.client_id
     }
 
-    /// The token endpoint.
+    /// The configured token endpoint, or with discovery the issuer it is
+    /// discovered from.
     pub fn token_url(&self) -> &str {
-        self.settings.token_url.as_str()
+        self.settings.endpoint.configured().as_str()
     }
 
     pub(crate) fn settings(&self) -> &Settings {
@@ -138,7 +139,7 @@ impl Client {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("token_url", &self.settings.token_url.as_str())
+            .field("endpoint", &self.settings.endpoint.configured().as_str())
             .field("client_id", &self.settings.client_id)
             .field("auth_method", &self.settings.auth_method)
             .field("scopes", &self.settings.scopes)

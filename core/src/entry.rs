@@ -17,6 +17,7 @@ use tokio::sync::watch;
 
 use crate::clock::{self, Nanos};
 use crate::config::Settings;
+use crate::discovery::Metadata;
 use crate::error::{Error, ErrorKind, Result};
 use crate::fetch::{self, AutoMethod, FetchContext};
 use crate::http::describe_url;
@@ -50,6 +51,7 @@ pub(crate) struct Entry {
     settings: Arc<Settings>,
     pub(crate) counters: Counters,
     auto: AutoMethod,
+    discovered: ArcSwapOption<Metadata>,
 }
 
 impl Entry {
@@ -61,6 +63,7 @@ impl Entry {
             settings,
             counters: Counters::default(),
             auto: AutoMethod::default(),
+            discovered: ArcSwapOption::empty(),
         }
     }
 
@@ -184,6 +187,7 @@ impl Entry {
             counters: &self.counters,
             auto: &self.auto,
             last_error: &flight.last_error,
+            discovered: &self.discovered,
         };
         let result = fetch::fetch(&ctx).await;
         match &result {
@@ -251,7 +255,7 @@ impl Entry {
     fn timeout_error(&self, flight: &Flight, timeout: Duration) -> Error {
         let mut msg = format!(
             "no token within {timeout:?}: the token request to {} is still in progress",
-            describe_url(&self.settings.token_url)
+            describe_url(self.settings.endpoint.configured())
         );
         if let Some(e) = flight.last_error.load_full() {
             msg.push_str(&format!(" (last attempt failed: {e})"));

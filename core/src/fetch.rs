@@ -9,7 +9,10 @@ use std::time::SystemTime;
 use arc_swap::ArcSwapOption;
 
 use crate::clock;
+use url::Url;
+
 use crate::config::{AuthMethod, Settings};
+use crate::discovery::{self, Metadata};
 use crate::error::{Error, ErrorKind, Result};
 use crate::lifecycle;
 use crate::request::{self, SentMethod};
@@ -26,6 +29,20 @@ const UNKNOWN: u8 = 0;
 const BASIC_WORKS: u8 = 1;
 const POST_WORKS: u8 = 2;
 
+impl AutoMethod {
+    /// With `auto` and a discovered server that lists its methods, starts with
+    /// one it supports: basic when listed (or nothing is listed), else post.
+    fn learn_from_metadata(&self, configured: AuthMethod, supported: Option<&[String]>) {
+        let Some(supported) = supported else { return };
+        if configured != AuthMethod::Auto || supported.iter().any(|m| m == "client_secret_basic") {
+            return;
+        }
+        if supported.iter().any(|m| m == "client_secret_post") {
+            self.0.store(POST_WORKS, Ordering::Relaxed);
+        }
+    }
+}
+
 /// Everything a fetch reads or updates besides the settings.
 pub(crate) struct FetchContext<'a> {
     pub settings: &'a Settings,
@@ -33,6 +50,8 @@ pub(crate) struct FetchContext<'a> {
     pub auto: &'a AutoMethod,
     /// The error of the latest failed attempt, for callers who time out meanwhile.
     pub last_error: &'a ArcSwapOption<Error>,
+    /// The issuer's metadata, when the token endpoint is discovered.
+    pub discovered: &'a ArcSwapOption<Metadata>,
 }
 
 /// Fetches a token, retrying transient failures as the settings allow.
@@ -57,6 +76,12 @@ pub(crate) async fn fetch(ctx: &FetchContext<'_>) -> Result<Token> {
 /// One attempt, which for `auto` may be two requests: basic, then post once.
 async fn fetch_once(ctx: &FetchContext<'_>) -> Result<Token> {
     let s = ctx.settings;
+    let http = crate::runtime::slot()?.http_client(s.connect_timeout)?;
+    let (endpoint, fresh_metadata) = discovery::token_endpoint(&http, s, ctx.discovered).await?;
+    if let Some(m) = fresh_metadata {
+        ctx.auto.learn_from_metadata(s.auth_method, m.auth_methods.as_deref());
+    }
+    let ep = Endpoint { http: &http, url: &endpoint };
     let method = match s.auth_method {
         AuthMethod::ClientSecretBasic => SentMethod::Basic,
         AuthMethod::ClientSecretPost => SentMethod::Post,
@@ -65,7 +90,7 @@ async fn fetch_once(ctx: &FetchContext<'_>) -> Result<Token> {
         AuthMethod::Auto if ctx.auto.0.load(Ordering::Relaxed) == POST_WORKS => SentMethod::Post,
         AuthMethod::Auto => SentMethod::Basic,
     };
-    let result = request_token(ctx, method).await;
+    let result = request_token(ctx, &ep, method).await;
     if s.auth_method != AuthMethod::Auto {
         return result;
     }
@@ -83,7 +108,7 @@ async fn fetch_once(ctx: &FetchContext<'_>) -> Result<Token> {
                 && ctx.auto.0.load(Ordering::Relaxed) == UNKNOWN =>
         {
             tracing::info!(client_id = %s.client_id, "client_secret_basic was rejected; trying client_secret_post (auth_method auto)");
-            let t = request_token(ctx, SentMethod::Post).await?;
+            let t = request_token(ctx, &ep, SentMethod::Post).await?;
             ctx.auto.0.store(POST_WORKS, Ordering::Relaxed);
             Ok(t)
         }
@@ -91,16 +116,20 @@ async fn fetch_once(ctx: &FetchContext<'_>) -> Result<Token> {
     }
 }
 
-async fn request_token(ctx: &FetchContext<'_>, method: SentMethod) -> Result<Token> {
+/// Where one attempt sends its requests.
+struct Endpoint<'a> {
+    http: &'a reqwest::Client,
+    url: &'a Url,
+}
+
+async fn request_token(ctx: &FetchContext<'_>, ep: &Endpoint<'_>, method: SentMethod) -> Result<Token> {
     let s = ctx.settings;
-    let slot = crate::runtime::slot()?;
-    let client = slot.http_client(s.connect_timeout)?;
-    let req = request::build(s, method)?;
+    let req = request::build(s, method, ep.url)?;
     let sent_at = clock::now();
     let sent_wall = SystemTime::now();
     bump(&ctx.counters.token_requests);
-    tracing::debug!(client_id = %s.client_id, endpoint = %crate::http::describe_url(&s.token_url), ?method, "sending token request");
-    let raw = crate::http::send(&client, s, &req).await?;
+    tracing::debug!(client_id = %s.client_id, endpoint = %crate::http::describe_url(ep.url), ?method, "sending token request");
+    let raw = crate::http::send(ep.http, s, ep.url, &req).await?;
     let parsed = response::parse(&raw, &s.token_path)?;
     let lifetime = parsed.lifetime.unwrap_or(s.default_lifetime);
     if lifetime.is_zero() {

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use reqwest::header::{CONTENT_TYPE, COOKIE, HeaderValue, LOCATION, RETRY_AFTER};
+use url::Url;
 
 use crate::config::Settings;
 use crate::error::{Error, ErrorKind, Result};
@@ -31,10 +32,10 @@ pub(crate) fn build_client(connect_timeout: Duration) -> Result<reqwest::Client>
 }
 
 /// Posts `req` to the token endpoint and returns the raw answer.
-pub(crate) async fn send(client: &reqwest::Client, s: &Settings, req: &TokenRequest) -> Result<RawResponse> {
-    let endpoint = describe_url(&s.token_url);
+pub(crate) async fn send(client: &reqwest::Client, s: &Settings, url: &Url, req: &TokenRequest) -> Result<RawResponse> {
+    let endpoint = describe_url(url);
     let mut builder = client
-        .post(s.token_url.clone())
+        .post(url.clone())
         .timeout(s.request_timeout)
         .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(reqwest::header::ACCEPT, "application/json");
@@ -51,20 +52,38 @@ pub(crate) async fn send(client: &reqwest::Client, s: &Settings, req: &TokenRequ
     if let Some(auth) = &req.authorization {
         builder = builder.header(reqwest::header::AUTHORIZATION, auth.clone());
     }
-    let mut resp =
+    let resp =
         builder.body(req.body.as_str().to_owned()).send().await.map_err(|e| transport_error(&e, &endpoint, s))?;
+    read_capped(resp, &endpoint, s).await
+}
+
+/// GETs a JSON document (discovery metadata); the answer is capped like a token response.
+pub(crate) async fn get(client: &reqwest::Client, s: &Settings, url: &Url) -> Result<RawResponse> {
+    let endpoint = describe_url(url);
+    let resp = client
+        .get(url.clone())
+        .timeout(s.request_timeout)
+        .header(reqwest::header::ACCEPT, "application/json")
+        .send()
+        .await
+        .map_err(|e| transport_error(&e, &endpoint, s))?;
+    read_capped(resp, &endpoint, s).await
+}
+
+/// Status, the headers we use, and the body — refusing bodies over [`MAX_BODY`].
+async fn read_capped(mut resp: reqwest::Response, endpoint: &str, s: &Settings) -> Result<RawResponse> {
     let status = resp.status().as_u16();
     let header = |name| resp.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok()).map(str::to_owned);
     let content_type = header(CONTENT_TYPE);
     let retry_after = header(RETRY_AFTER).as_deref().and_then(parse_retry_after);
     let location = header(LOCATION);
     if resp.content_length().is_some_and(|n| n > MAX_BODY as u64) {
-        return Err(too_large(status, &endpoint));
+        return Err(too_large(status, endpoint));
     }
     let mut body = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(|e| transport_error(&e, &endpoint, s))? {
+    while let Some(chunk) = resp.chunk().await.map_err(|e| transport_error(&e, endpoint, s))? {
         if body.len() + chunk.len() > MAX_BODY {
-            return Err(too_large(status, &endpoint));
+            return Err(too_large(status, endpoint));
         }
         body.extend_from_slice(&chunk);
     }
@@ -72,11 +91,8 @@ pub(crate) async fn send(client: &reqwest::Client, s: &Settings, req: &TokenRequ
 }
 
 fn too_large(status: u16, endpoint: &str) -> Error {
-    Error::new(
-        ErrorKind::MalformedResponse,
-        format!("token response from {endpoint} is larger than {} KiB", MAX_BODY / 1024),
-    )
-    .with_http_status(status)
+    Error::new(ErrorKind::MalformedResponse, format!("response from {endpoint} is larger than {} KiB", MAX_BODY / 1024))
+        .with_http_status(status)
 }
 
 fn transport_error(e: &reqwest::Error, endpoint: &str, s: &Settings) -> Error {
@@ -111,7 +127,7 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// scheme://host[:port]/path of the token endpoint, without query.
-pub(crate) fn describe_url(u: &url::Url) -> String {
+pub(crate) fn describe_url(u: &Url) -> String {
     format!(
         "{}://{}{}{}",
         u.scheme(),

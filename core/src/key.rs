@@ -41,7 +41,10 @@ impl CacheKey {
             s.extra_headers.iter().map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec())).collect();
         headers.sort();
         CacheKey {
-            token_url: s.token_url.as_str().to_owned(),
+            token_url: match &s.endpoint {
+                crate::config::Endpoint::Token(u) => format!("token {u}"),
+                crate::config::Endpoint::Issuer(u) => format!("issuer {u}"),
+            },
             client_id: s.client_id.clone(),
             secret: s.client_secret.as_ref().map(Source::key),
             private_key: s.private_key.as_ref().map(Source::key),

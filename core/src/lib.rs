@@ -32,6 +32,7 @@ mod client;
 mod clock;
 mod config;
 mod credentials;
+mod discovery;
 mod entry;
 mod error;
 mod fetch;

@@ -34,7 +34,7 @@ const FORM_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'*').remove(b'-').re
 
 /// Builds the request, reading the credential from its source now (so a rotated
 /// secret or key is used as soon as it changes).
-pub(crate) fn build(s: &Settings, method: SentMethod) -> Result<TokenRequest> {
+pub(crate) fn build(s: &Settings, method: SentMethod, endpoint: &url::Url) -> Result<TokenRequest> {
     let mut form = form_urlencoded::Serializer::new(String::new());
     form.append_pair("grant_type", &s.grant_type);
     if !s.scopes.is_empty() {
@@ -67,7 +67,7 @@ pub(crate) fn build(s: &Settings, method: SentMethod) -> Result<TokenRequest> {
             None
         }
         SentMethod::Jwt => {
-            let assertion = client_assertion(s, secret.as_ref())?;
+            let assertion = client_assertion(s, secret.as_ref(), endpoint)?;
             form.append_pair("client_id", &s.client_id);
             form.append_pair("client_assertion_type", jwt::ASSERTION_TYPE);
             form.append_pair("client_assertion", &assertion);
@@ -79,7 +79,7 @@ pub(crate) fn build(s: &Settings, method: SentMethod) -> Result<TokenRequest> {
 
 /// A fresh assertion signed with the secret (`client_secret_jwt`) or the private
 /// key (`private_key_jwt`), read from its source now.
-fn client_assertion(s: &Settings, secret: Option<&Secret>) -> Result<Zeroizing<String>> {
+fn client_assertion(s: &Settings, secret: Option<&Secret>, endpoint: &url::Url) -> Result<Zeroizing<String>> {
     let Some(signing) = &s.signing else {
         return Err(Error::new(ErrorKind::Internal, "JWT client authentication without signing settings"));
     };
@@ -89,7 +89,7 @@ fn client_assertion(s: &Settings, secret: Option<&Secret>) -> Result<Zeroizing<S
         (None, None) => return Err(Error::new(ErrorKind::Internal, "JWT client authentication without a credential")),
     };
     let key = jwt::encoding_key(signing.alg, &material)?;
-    let audience = signing.audience.as_deref().unwrap_or(s.token_url.as_str());
+    let audience = signing.audience.as_deref().unwrap_or(endpoint.as_str());
     jwt::assertion(&s.client_id, audience, signing.lifetime, signing.alg, signing.key_id.as_deref(), &key)
 }
 
@@ -112,6 +112,10 @@ pub(crate) fn basic_header(id: &str, secret: &str, encoding: BasicEncoding) -> H
 mod tests {
     use super::*;
     use crate::config::{ClientConfig, ScopeDelimiter};
+
+    fn url() -> url::Url {
+        url::Url::parse("https://idp.example.com/t").unwrap()
+    }
 
     fn decode(h: &HeaderValue) -> String {
         let b64 = h.to_str().unwrap().strip_prefix("Basic ").unwrap();
@@ -137,7 +141,7 @@ mod tests {
             .with_resources(["https://r2.example.com", "https://r1.example.com"])
             .with_extra_param("tenant", "t 1");
         let s = Settings::from_config(&c).unwrap();
-        let post = build(&s, SentMethod::Post).unwrap();
+        let post = build(&s, SentMethod::Post, &url()).unwrap();
         let pairs: Vec<(String, String)> = form_urlencoded::parse(post.body.as_bytes()).into_owned().collect();
         let get = |k: &str| pairs.iter().filter(|(n, _)| n == k).map(|(_, v)| v.as_str()).collect::<Vec<_>>();
         assert_eq!(get("grant_type"), ["client_credentials"]);
@@ -149,11 +153,11 @@ mod tests {
         assert_eq!(get("client_secret"), ["s&="]);
         assert!(post.authorization.is_none());
 
-        let basic = build(&s, SentMethod::Basic).unwrap();
+        let basic = build(&s, SentMethod::Basic, &url()).unwrap();
         assert!(!basic.body.contains("client_secret") && !basic.body.contains("client_id"));
         assert_eq!(decode(basic.authorization.as_ref().unwrap()), "my%20id:s%26%3D");
 
-        let none = build(&s, SentMethod::None).unwrap();
+        let none = build(&s, SentMethod::None, &url()).unwrap();
         assert!(none.body.contains("client_id=my+id") && !none.body.contains("client_secret"));
     }
 }

@@ -172,3 +172,36 @@ fn short_timeouts_from_config_apply() {
     let e = client.get_token_blocking().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Timeout);
 }
+
+#[test]
+fn token_endpoint_discovered_from_the_issuer() {
+    let id = unique_id("discover");
+    let server = server_for(&id);
+    let client = Client::new(ClientConfig::discover(server.issuer(), id.clone(), common::SECRET)).unwrap();
+    let t = client.get_token_blocking().unwrap();
+    assert!(server.is_valid_token(t.access_token()));
+    assert!(client.invalidate(t.access_token()));
+    client.get_token_blocking().unwrap();
+    assert_eq!(server.request_count(&id), 2, "metadata is read once, token requests go to the discovered endpoint");
+
+    // The document must name the issuer we asked for.
+    let other_name = format!("http://localhost:{}", server.port());
+    let c = Client::new(ClientConfig::discover(other_name, unique_id("discover-mismatch"), "s")).unwrap();
+    let e = c.get_token_blocking().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::MalformedResponse, "{e}");
+    assert!(e.message().contains("declares issuer"), "{e}");
+
+    let mut both = ClientConfig::discover(server.issuer(), "x", "s");
+    both.token_url = server.token_url();
+    assert!(Client::new(both).unwrap_err().message().contains("issuer"));
+}
+
+#[test]
+fn discovery_failures_are_typed() {
+    let elsewhere = AuthServer::start().unwrap();
+    let issuer = format!("{}/tenant-without-metadata", elsewhere.issuer());
+    let c = Client::new(ClientConfig::discover(issuer, unique_id("discover-404"), "s")).unwrap();
+    let e = c.get_token_blocking().unwrap_err();
+    assert_eq!((e.kind(), e.http_status()), (ErrorKind::HttpStatus, Some(404)), "{e}");
+    assert!(e.message().contains("no discovery document"), "{e}");
+}

@@ -128,6 +128,11 @@ fn oidc_provider_conformance() {
     assert!(pk_jwt.invalidate(t.access_token()));
     pk_jwt.get_token_blocking().expect("a second assertion with a fresh jti is accepted");
 
+    // Discovery from the issuer alone.
+    let discovered =
+        Client::new(ClientConfig::discover(op.issuer.clone(), BASIC.0, BASIC.1).with_scopes(["api:read"])).unwrap();
+    assert_eq!(jwt_claims(discovered.get_token_blocking().unwrap().access_token())["iss"], op.issuer.as_str());
+
     // The RFC 8707 resource is honoured: it becomes the token's audience.
     let res = Client::new(op.config(BASIC).with_resources(["https://orders.example.com"])).unwrap();
     assert_eq!(jwt_claims(res.get_token_blocking().unwrap().access_token())["aud"], "https://orders.example.com");

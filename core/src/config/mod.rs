@@ -20,7 +20,7 @@ use serde::Deserialize;
 
 pub use auth_method::{AuthMethod, BasicEncoding, ScopeDelimiter};
 pub use profiles::Profiles;
-pub(crate) use validate::{Settings, is_loopback_host};
+pub(crate) use validate::{Endpoint, Settings, check_url, is_loopback_host};
 
 use crate::credentials::SecretProvider;
 use crate::error::{Error, ErrorKind, Result};
@@ -34,8 +34,13 @@ use crate::secret::Secret;
 #[non_exhaustive]
 pub struct ClientConfig {
     /// The token endpoint, an absolute `https://` URL (`http://` only for
-    /// loopback hosts unless [`ClientConfig::allow_insecure_http`]).
+    /// loopback hosts unless [`ClientConfig::allow_insecure_http`]). Leave it
+    /// empty and set `issuer` to discover it.
     pub token_url: String,
+    /// The authorization server's issuer identifier: when set (and `token_url`
+    /// is empty) the token endpoint is read from its RFC 8414 / OpenID Connect
+    /// discovery document at the first fetch, whose `issuer` must match.
+    pub issuer: Option<String>,
     /// The client identifier.
     pub client_id: String,
     /// The client secret (not needed with [`AuthMethod::None`] or
@@ -151,6 +156,7 @@ impl Default for ClientConfig {
     fn default() -> Self {
         ClientConfig {
             token_url: String::new(),
+            issuer: None,
             client_id: String::new(),
             client_secret: None,
             client_secret_file: None,
@@ -294,6 +300,16 @@ impl ClientConfig {
         }
     }
 
+    /// A configuration that discovers the token endpoint from `issuer`'s metadata.
+    pub fn discover(issuer: impl Into<String>, client_id: impl Into<String>, client_secret: impl Into<Secret>) -> Self {
+        ClientConfig {
+            issuer: Some(issuer.into()),
+            client_id: client_id.into(),
+            client_secret: Some(client_secret.into()),
+            ..ClientConfig::default()
+        }
+    }
+
     /// Adds one extra form parameter.
     pub fn with_extra_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.extra_params.insert(name.into(), value.into());
@@ -334,6 +350,7 @@ impl fmt::Debug for ClientConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientConfig")
             .field("token_url", &self.token_url)
+            .field("issuer", &self.issuer)
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret.as_ref().map(|_| "***"))
             .field("client_secret_file", &self.client_secret_file)

@@ -14,7 +14,8 @@ use crate::jwt;
 /// here, already checked: scopes sorted and deduplicated, names lower-cased.
 #[derive(Clone, Debug)]
 pub(crate) struct Settings {
-    pub token_url: Url,
+    /// The token endpoint, or the issuer to discover it from.
+    pub endpoint: Endpoint,
     pub client_id: String,
     /// Where the client secret comes from (absent for `none` and `private_key_jwt`).
     pub client_secret: Option<Source>,
@@ -65,7 +66,17 @@ const RESERVED_HEADERS: &[&str] =
 
 impl Settings {
     pub(crate) fn from_config(c: &ClientConfig) -> Result<Settings> {
-        let token_url = check_token_url(&c.token_url, c.allow_insecure_http)?;
+        let endpoint = match (c.token_url.is_empty(), &c.issuer) {
+            (false, None) => Endpoint::Token(check_url("token_url", &c.token_url, c.allow_insecure_http)?),
+            (true, Some(issuer)) => Endpoint::Issuer(check_url("issuer", issuer, c.allow_insecure_http)?),
+            (false, Some(_)) => {
+                return Err(Error::config(
+                    "issuer",
+                    "set token_url or issuer (to discover the token endpoint), not both",
+                ));
+            }
+            (true, None) => return Err(Error::config("token_url", "must not be empty (or set issuer for discovery)")),
+        };
         if c.client_id.is_empty() {
             return Err(Error::config("client_id", "must not be empty"));
         }
@@ -156,7 +167,7 @@ impl Settings {
             allowed_hosts.push(h);
         }
         Ok(Settings {
-            token_url,
+            endpoint,
             client_id: c.client_id.clone(),
             client_secret,
             private_key,
@@ -275,27 +286,46 @@ pub(crate) fn is_loopback_host(host: Option<Host<&str>>) -> bool {
     }
 }
 
-fn check_token_url(raw: &str, allow_insecure_http: bool) -> Result<Url> {
-    if raw.is_empty() {
-        return Err(Error::config("token_url", "must not be empty"));
+/// Where tokens come from: a configured endpoint, or one discovered from the
+/// issuer's metadata (RFC 8414 / OpenID Connect Discovery) at the first fetch.
+#[derive(Clone, Debug)]
+pub(crate) enum Endpoint {
+    Token(Url),
+    Issuer(Url),
+}
+
+impl Endpoint {
+    /// The configured URL, token endpoint or issuer.
+    pub(crate) fn configured(&self) -> &Url {
+        match self {
+            Endpoint::Token(u) | Endpoint::Issuer(u) => u,
+        }
     }
-    let url = Url::parse(raw).map_err(|e| Error::config("token_url", format!("is not an absolute URL ({e})")))?;
+}
+
+/// Checks an endpoint URL: absolute, https (http only to loopback hosts or with
+/// the opt-in), no credentials, no fragment.
+pub(crate) fn check_url(setting: &str, raw: &str, allow_insecure_http: bool) -> Result<Url> {
+    if raw.is_empty() {
+        return Err(Error::config(setting, "must not be empty"));
+    }
+    let url = Url::parse(raw).map_err(|e| Error::config(setting, format!("is not an absolute URL ({e})")))?;
     match url.scheme() {
         "https" => {}
         "http" if is_loopback_host(url.host()) || allow_insecure_http => {}
         "http" => {
             return Err(Error::config(
-                "token_url",
+                setting,
                 "uses plain http to a non-loopback host; use https, or set allow_insecure_http to accept sending credentials in clear text",
             ));
         }
-        other => return Err(Error::config("token_url", format!("scheme `{other}` is not http or https"))),
+        other => return Err(Error::config(setting, format!("scheme `{other}` is not http or https"))),
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::config("token_url", "must not contain credentials; use client_id and client_secret"));
+        return Err(Error::config(setting, "must not contain credentials; use client_id and client_secret"));
     }
     if url.fragment().is_some() {
-        return Err(Error::config("token_url", "must not contain a fragment (RFC 6749 §3.2)"));
+        return Err(Error::config(setting, "must not contain a fragment (RFC 6749 §3.2)"));
     }
     Ok(url)
 }
