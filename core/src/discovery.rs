@@ -21,6 +21,9 @@ const METADATA_TTL: Duration = Duration::from_secs(24 * 3600);
 /// What we keep of an authorization server's metadata.
 #[derive(Debug)]
 pub(crate) struct Metadata {
+    /// The endpoint to use: `mtls_endpoint_aliases.token_endpoint` (RFC 8705
+    /// §5) for a client with a certificate when the server lists one, else
+    /// `token_endpoint`.
     pub token_endpoint: Url,
     /// `token_endpoint_auth_methods_supported`, when the server lists them.
     pub auth_methods: Option<Vec<String>>,
@@ -81,7 +84,8 @@ async fn discover(http: &reqwest::Client, s: &Settings, issuer: &Url) -> Result<
             .with_http_status(raw.status)
             .with_retry_after(raw.retry_after));
         }
-        return parse(&raw.body, issuer, s.allow_insecure_http, &describe_url(&url));
+        let mtls = s.tls.as_ref().is_some_and(|t| t.identity.is_some());
+        return parse(&raw.body, issuer, s.allow_insecure_http, mtls, &describe_url(&url));
     }
     Err(Error::new(
         ErrorKind::HttpStatus,
@@ -91,7 +95,7 @@ async fn discover(http: &reqwest::Client, s: &Settings, issuer: &Url) -> Result<
 }
 
 /// Reads a metadata document; `at` names where it came from in errors.
-pub(crate) fn parse(body: &[u8], issuer: &Url, allow_insecure_http: bool, at: &str) -> Result<Metadata> {
+pub(crate) fn parse(body: &[u8], issuer: &Url, allow_insecure_http: bool, mtls: bool, at: &str) -> Result<Metadata> {
     let bad = |why: String| Error::new(ErrorKind::MalformedResponse, format!("discovery document {at} {why}"));
     let doc: Value = serde_json::from_slice(body).map_err(|e| bad(format!("is not JSON: {e}")))?;
     let Some(obj) = doc.as_object() else { return Err(bad("is not a JSON object".into())) };
@@ -99,8 +103,11 @@ pub(crate) fn parse(body: &[u8], issuer: &Url, allow_insecure_http: bool, at: &s
     if declared.trim_end_matches('/') != issuer.as_str().trim_end_matches('/') {
         return Err(bad(format!("declares issuer {declared:?}, not the configured {:?}", issuer.as_str())));
     }
-    let endpoint =
-        obj.get("token_endpoint").and_then(Value::as_str).ok_or_else(|| bad("has no `token_endpoint`".into()))?;
+    let alias = obj.get("mtls_endpoint_aliases").and_then(|a| a.get("token_endpoint")).and_then(Value::as_str);
+    let endpoint = match (mtls, alias) {
+        (true, Some(alias)) => alias,
+        _ => obj.get("token_endpoint").and_then(Value::as_str).ok_or_else(|| bad("has no `token_endpoint`".into()))?,
+    };
     let token_endpoint = check_url("token_endpoint (discovered)", endpoint, allow_insecure_http)
         .map_err(|e| bad(format!("has an unusable token_endpoint: {}", e.message())))?;
     let auth_methods = obj
@@ -128,9 +135,18 @@ mod tests {
     fn documents_are_checked() {
         let issuer = Url::parse("https://idp.example.com").unwrap();
         let ok = br#"{"issuer":"https://idp.example.com","token_endpoint":"https://idp.example.com/t","token_endpoint_auth_methods_supported":["client_secret_post"]}"#;
-        let m = parse(ok, &issuer, false, "x").unwrap();
+        let m = parse(ok, &issuer, false, false, "x").unwrap();
         assert_eq!(m.token_endpoint.as_str(), "https://idp.example.com/t");
         assert_eq!(m.auth_methods, Some(vec!["client_secret_post".to_owned()]));
+        let aliased = br#"{"issuer":"https://idp.example.com","token_endpoint":"https://idp.example.com/t","mtls_endpoint_aliases":{"token_endpoint":"https://mtls.idp.example.com/t"}}"#;
+        assert_eq!(
+            parse(aliased, &issuer, false, true, "x").unwrap().token_endpoint.as_str(),
+            "https://mtls.idp.example.com/t"
+        );
+        assert_eq!(
+            parse(aliased, &issuer, false, false, "x").unwrap().token_endpoint.as_str(),
+            "https://idp.example.com/t"
+        );
         let cases: [(&[u8], &str); 5] = [
             (
                 br#"{"issuer":"https://evil.example.com","token_endpoint":"https://evil.example.com/t"}"#,
@@ -142,7 +158,7 @@ mod tests {
             (b"<html>", "not JSON"),
         ];
         for (body, want) in cases {
-            let e = parse(body, &issuer, false, "x").unwrap_err();
+            let e = parse(body, &issuer, false, false, "x").unwrap_err();
             assert_eq!(e.kind(), ErrorKind::MalformedResponse);
             assert!(e.message().contains(want), "{want}: {e}");
         }

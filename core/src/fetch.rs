@@ -76,7 +76,7 @@ pub(crate) async fn fetch(ctx: &FetchContext<'_>) -> Result<Token> {
 /// One attempt, which for `auto` may be two requests: basic, then post once.
 async fn fetch_once(ctx: &FetchContext<'_>) -> Result<Token> {
     let s = ctx.settings;
-    let http = crate::runtime::slot()?.http_client(s.connect_timeout)?;
+    let http = crate::runtime::slot()?.http_client(s.connect_timeout, s.tls.as_ref())?;
     let (endpoint, fresh_metadata) = discovery::token_endpoint(&http, s, ctx.discovered).await?;
     if let Some(m) = fresh_metadata {
         ctx.auto.learn_from_metadata(s.auth_method, m.auth_methods.as_deref());
@@ -85,7 +85,8 @@ async fn fetch_once(ctx: &FetchContext<'_>) -> Result<Token> {
     let method = match s.auth_method {
         AuthMethod::ClientSecretBasic => SentMethod::Basic,
         AuthMethod::ClientSecretPost => SentMethod::Post,
-        AuthMethod::None => SentMethod::None,
+        // mTLS methods authenticate on the connection; the body names the client.
+        AuthMethod::None | AuthMethod::TlsClientAuth | AuthMethod::SelfSignedTlsClientAuth => SentMethod::None,
         AuthMethod::ClientSecretJwt | AuthMethod::PrivateKeyJwt => SentMethod::Jwt,
         AuthMethod::Auto if ctx.auto.0.load(Ordering::Relaxed) == POST_WORKS => SentMethod::Post,
         AuthMethod::Auto => SentMethod::Basic,

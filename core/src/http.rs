@@ -17,8 +17,15 @@ pub(crate) const MAX_BODY: usize = 1 << 20;
 /// `User-Agent` of every request.
 pub(crate) const USER_AGENT: &str = concat!("ooauthcc/", env!("CARGO_PKG_VERSION"));
 
-pub(crate) fn build_client(connect_timeout: Duration) -> Result<reqwest::Client> {
-    reqwest::Client::builder()
+pub(crate) fn build_client(connect_timeout: Duration, tls: Option<&crate::tls::Tls>) -> Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder();
+    if let Some(tls) = tls {
+        if let Some(identity) = &tls.identity {
+            builder = builder.identity(identity.clone());
+        }
+        builder = builder.tls_certs_merge(tls.roots.iter().cloned());
+    }
+    builder
         // A token endpoint that redirects is misconfigured or hostile: following it
         // would send the credentials somewhere else (SSRF, credential theft).
         .redirect(reqwest::redirect::Policy::none())

@@ -15,6 +15,9 @@ pub(crate) struct CacheKey {
     /// The secret's fingerprint, or where it is read from when it can rotate.
     secret: Option<SourceKey>,
     private_key: Option<SourceKey>,
+    /// The client certificate and trust anchors: a certificate-bound token is
+    /// only usable with its certificate.
+    tls: Option<[u8; 32]>,
     /// Algorithm, `kid` and `aud` of client assertions.
     signing: Option<(String, Option<String>, Option<String>)>,
     auth_method: AuthMethod,
@@ -48,6 +51,7 @@ impl CacheKey {
             client_id: s.client_id.clone(),
             secret: s.client_secret.as_ref().map(Source::key),
             private_key: s.private_key.as_ref().map(Source::key),
+            tls: s.tls.as_ref().map(|t| t.fingerprint),
             signing: s.signing.as_ref().map(|g| (format!("{:?}", g.alg), g.key_id.clone(), g.audience.clone())),
             auth_method: s.auth_method,
             basic_encoding: s.basic_encoding,

@@ -47,6 +47,7 @@ mod retry;
 mod runtime;
 mod secret;
 mod stats;
+mod tls;
 mod token;
 
 #[cfg(feature = "testing")]

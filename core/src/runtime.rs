@@ -24,12 +24,16 @@ use crate::error::{Error, ErrorKind, Result};
 /// belong to; anything from an older generation is treated as absent.
 static GENERATION: AtomicU64 = AtomicU64::new(0);
 
+/// What makes two HTTP clients different: connect timeout and TLS material.
+type TransportKey = (Duration, Option<[u8; 32]>);
+
 /// One runtime and its HTTP clients, for one generation.
 pub(crate) struct Slot {
     pub generation: u64,
     pub handle: Handle,
-    /// reqwest clients by connect timeout: one connection pool per transport setting.
-    http: Mutex<HashMap<Duration, reqwest::Client>>,
+    /// reqwest clients by connect timeout and TLS material: one connection pool
+    /// per transport setting.
+    http: Mutex<HashMap<TransportKey, reqwest::Client>>,
 }
 
 static SLOT: ArcSwapOption<Slot> = ArcSwapOption::const_empty();
@@ -78,14 +82,19 @@ pub(crate) fn slot() -> Result<Arc<Slot>> {
 }
 
 impl Slot {
-    /// The pooled HTTP client for `connect_timeout`, built on first use.
-    pub(crate) fn http_client(&self, connect_timeout: Duration) -> Result<reqwest::Client> {
+    /// The pooled HTTP client for these transport settings, built on first use.
+    pub(crate) fn http_client(
+        &self,
+        connect_timeout: Duration,
+        tls: Option<&Arc<crate::tls::Tls>>,
+    ) -> Result<reqwest::Client> {
+        let key = (connect_timeout, tls.map(|t| t.fingerprint));
         let mut clients = self.http.lock();
-        if let Some(c) = clients.get(&connect_timeout) {
+        if let Some(c) = clients.get(&key) {
             return Ok(c.clone());
         }
-        let client = crate::http::build_client(connect_timeout)?;
-        clients.insert(connect_timeout, client.clone());
+        let client = crate::http::build_client(connect_timeout, tls.map(Arc::as_ref))?;
+        clients.insert(key, client.clone());
         Ok(client)
     }
 }

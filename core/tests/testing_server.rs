@@ -383,7 +383,8 @@ async fn metadata_documents() {
             "token_endpoint": server.token_url(),
             "grant_types_supported": ["client_credentials"],
             "token_endpoint_auth_methods_supported":
-                ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none"],
+                ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt",
+                 "tls_client_auth", "self_signed_tls_client_auth", "none"],
         });
         assert_eq!((got.status, got.json()), (200, want));
     }

@@ -74,6 +74,12 @@ string_enum! {
         ClientSecretJwt = "client_secret_jwt",
         /// A JWT signed with the client's private key, RFC 7523 §2.2.
         PrivateKeyJwt = "private_key_jwt",
+        /// Mutual TLS with a CA-issued client certificate (RFC 8705 §2.1):
+        /// needs `client_cert` and `client_key`; only `client_id` in the body.
+        TlsClientAuth = "tls_client_auth",
+        /// Mutual TLS with a self-signed certificate registered at the server
+        /// (RFC 8705 §2.2).
+        SelfSignedTlsClientAuth = "self_signed_tls_client_auth",
     }
 }
 

@@ -80,6 +80,20 @@ pub struct ClientConfig {
     /// How long a client assertion is valid (default 60 s).
     #[serde(deserialize_with = "secs::deserialize")]
     pub assertion_lifetime: Duration,
+    /// Client certificate (PEM, leaf first) presented on the TLS connection to
+    /// the token endpoint: mutual TLS (RFC 8705).
+    pub client_cert: Option<String>,
+    /// A file holding `client_cert`, read when the client is built.
+    pub client_cert_file: Option<PathBuf>,
+    /// The private key of `client_cert` (PEM: PKCS#8, PKCS#1 or SEC1).
+    pub client_key: Option<Secret>,
+    /// A file holding `client_key`, read when the client is built.
+    pub client_key_file: Option<PathBuf>,
+    /// Extra trust anchors (PEM bundle) for a token endpoint under a private
+    /// PKI, added to the system's.
+    pub ca_bundle: Option<String>,
+    /// A file holding `ca_bundle`, read when the client is built.
+    pub ca_bundle_file: Option<PathBuf>,
     /// Scopes to request; order does not matter for caching.
     pub scopes: Vec<String>,
     /// How scopes are joined in the request (default: space, per RFC 6749).
@@ -170,6 +184,12 @@ impl Default for ClientConfig {
             key_id: None,
             assertion_audience: None,
             assertion_lifetime: Duration::from_secs(60),
+            client_cert: None,
+            client_cert_file: None,
+            client_key: None,
+            client_key_file: None,
+            ca_bundle: None,
+            ca_bundle_file: None,
             scopes: Vec::new(),
             scope_delimiter: ScopeDelimiter::Space,
             scope_param: "scope".into(),
@@ -252,6 +272,18 @@ with_setters! {
     with_assertion_audience(assertion_audience: impl Into<String>) => Some(assertion_audience.into());
     /// Sets how long a client assertion is valid.
     with_assertion_lifetime(assertion_lifetime: Duration) => assertion_lifetime;
+    /// Presents this certificate (PEM) on the TLS connection (mutual TLS).
+    with_client_cert(client_cert: impl Into<String>) => Some(client_cert.into());
+    /// Reads the client certificate from this PEM file.
+    with_client_cert_file(client_cert_file: impl Into<PathBuf>) => Some(client_cert_file.into());
+    /// Sets the client certificate's private key (PEM).
+    with_client_key(client_key: impl Into<Secret>) => Some(client_key.into());
+    /// Reads the client certificate's private key from this PEM file.
+    with_client_key_file(client_key_file: impl Into<PathBuf>) => Some(client_key_file.into());
+    /// Trusts these extra CA certificates (PEM bundle) for the token endpoint.
+    with_ca_bundle(ca_bundle: impl Into<String>) => Some(ca_bundle.into());
+    /// Trusts the extra CA certificates in this PEM file.
+    with_ca_bundle_file(ca_bundle_file: impl Into<PathBuf>) => Some(ca_bundle_file.into());
     /// Sets how `client_secret_basic` encodes credentials.
     with_basic_encoding(basic_encoding: BasicEncoding) => basic_encoding;
     /// Sets where the token object sits in the response (dot-separated keys).
@@ -358,6 +390,10 @@ impl fmt::Debug for ClientConfig {
             .field("private_key", &self.private_key.as_ref().map(|_| "***"))
             .field("private_key_file", &self.private_key_file)
             .field("signing_alg", &self.signing_alg)
+            .field("client_cert", &(self.client_cert.is_some() || self.client_cert_file.is_some()))
+            .field("client_key", &self.client_key.as_ref().map(|_| "***"))
+            .field("client_key_file", &self.client_key_file)
+            .field("ca_bundle", &(self.ca_bundle.is_some() || self.ca_bundle_file.is_some()))
             .field("scopes", &self.scopes)
             .field("audience", &self.audience)
             .field("resources", &self.resources)

@@ -23,6 +23,8 @@ pub(crate) struct Settings {
     pub private_key: Option<Source>,
     /// How client assertions are signed (the JWT methods only).
     pub signing: Option<Signing>,
+    /// Client certificate and extra trust anchors, when configured.
+    pub tls: Option<std::sync::Arc<crate::tls::Tls>>,
     /// Sorted, without duplicates: scope order never changes the token.
     pub scopes: Vec<String>,
     pub scope_delimiter: ScopeDelimiter,
@@ -84,6 +86,15 @@ impl Settings {
             return Err(Error::config("client_id", "must not contain control characters"));
         }
         let (client_secret, private_key, signing) = check_credentials(c)?;
+        let tls = crate::tls::from_config(c)?;
+        if matches!(c.auth_method, AuthMethod::TlsClientAuth | AuthMethod::SelfSignedTlsClientAuth)
+            && tls.as_ref().is_none_or(|t| t.identity.is_none())
+        {
+            return Err(Error::config(
+                "client_cert",
+                format!("and client_key are required with auth_method `{}`", c.auth_method),
+            ));
+        }
         let scope_param = non_empty("scope_param", &c.scope_param)?;
         let scopes = sorted_unique(&c.scopes);
         for s in &scopes {
@@ -172,6 +183,7 @@ impl Settings {
             client_secret,
             private_key,
             signing,
+            tls,
             scopes,
             scope_delimiter: c.scope_delimiter,
             scope_param,
@@ -240,7 +252,9 @@ fn check_credentials(c: &ClientConfig) -> Result<Credentials> {
     }
     let m = c.auth_method;
     match m {
-        AuthMethod::None => return Ok((None, None, None)),
+        AuthMethod::None | AuthMethod::TlsClientAuth | AuthMethod::SelfSignedTlsClientAuth => {
+            return Ok((None, None, None));
+        }
         AuthMethod::PrivateKeyJwt if key.is_none() => {
             return Err(Error::config(
                 "private_key",

@@ -9,6 +9,7 @@ use hyper::header::AUTHORIZATION;
 use super::assertion::{self, ASSERTION_TYPE};
 use super::clients::{AuthMethod, BasicDecoding, ClientRegistration};
 use super::state::Shared;
+use super::tls::PeerCert;
 
 /// Why the presented credentials cannot even be checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +35,8 @@ pub(crate) struct Credentials {
     pub secret: Option<String>,
     /// The client assertion presented (the JWT methods).
     pub assertion: Option<String>,
+    /// SHA-256 of the TLS client certificate presented (the mTLS methods).
+    pub leaf_sha256: Option<[u8; 32]>,
     /// Whether an `Authorization: Basic` header was sent.
     pub basic_attempted: bool,
     /// Why the credentials cannot be checked, if they cannot.
@@ -42,7 +45,12 @@ pub(crate) struct Credentials {
 
 impl Credentials {
     /// Reads the credentials of a request from its headers and form.
-    pub(crate) fn identify(headers: &HeaderMap, form: &[(String, String)], shared: &Shared) -> Self {
+    pub(crate) fn identify(
+        headers: &HeaderMap,
+        form: &[(String, String)],
+        shared: &Shared,
+        peer: Option<&PeerCert>,
+    ) -> Self {
         let body_id = first(form, "client_id");
         let body_secret = first(form, "client_secret");
         let assertion = (first(form, "client_assertion_type") == Some(ASSERTION_TYPE))
@@ -51,7 +59,7 @@ impl Credentials {
         let Some(decoded) = basic_header(headers) else {
             return match assertion {
                 Some(a) => Self::from_assertion(body_id, body_secret, a),
-                None => Self::from_body(body_id, body_secret),
+                None => Self::from_body(body_id, body_secret, peer),
             };
         };
         let mut creds = Self { method: Some(AuthMethod::Basic), basic_attempted: true, ..Self::default() };
@@ -82,7 +90,7 @@ impl Credentials {
     }
 
     /// Credentials from the body only: `client_secret_post` or `none`.
-    fn from_body(body_id: Option<&str>, body_secret: Option<&str>) -> Self {
+    fn from_body(body_id: Option<&str>, body_secret: Option<&str>, peer: Option<&PeerCert>) -> Self {
         match (body_id, body_secret) {
             (Some(id), Some(secret)) => Self {
                 client_id: Some(id.to_owned()),
@@ -90,8 +98,15 @@ impl Credentials {
                 secret: Some(secret.to_owned()),
                 ..Self::default()
             },
+            // A client id alone on a connection with a client certificate: mTLS.
             (Some(id), None) => {
-                Self { client_id: Some(id.to_owned()), method: Some(AuthMethod::None), ..Self::default() }
+                let method = match peer {
+                    Some(p) if p.ca_verified => AuthMethod::TlsClientAuth,
+                    Some(_) => AuthMethod::SelfSignedTlsClientAuth,
+                    None => AuthMethod::None,
+                };
+                let leaf_sha256 = peer.map(|p| p.leaf_sha256);
+                Self { client_id: Some(id.to_owned()), method: Some(method), leaf_sha256, ..Self::default() }
             }
             (None, _) => Self { problem: Some(Problem::NoCredentials), ..Self::default() },
         }
@@ -140,6 +155,9 @@ impl Credentials {
             AuthMethod::None => true,
             AuthMethod::Basic | AuthMethod::Post => {
                 self.secret.as_deref().is_some_and(|s| constant_time_eq(s.as_bytes(), client.client_secret.as_bytes()))
+            }
+            AuthMethod::TlsClientAuth | AuthMethod::SelfSignedTlsClientAuth => {
+                self.leaf_sha256.is_some() && self.leaf_sha256 == client.tls_cert_sha256
             }
             AuthMethod::ClientSecretJwt | AuthMethod::PrivateKeyJwt => {
                 self.assertion.as_deref().is_some_and(|a| assertion::verify(a, client, audiences, seen))

@@ -20,6 +20,11 @@ pub enum AcceptedAuth {
     /// Only `private_key_jwt`: an assertion signed with the key registered
     /// with [`ClientRegistration::with_public_key`].
     PrivateKeyJwt,
+    /// Only `tls_client_auth`: the certificate registered with
+    /// [`ClientRegistration::with_tls_cert`], issued by the server's client CA.
+    TlsClientAuth,
+    /// Only `self_signed_tls_client_auth`: the registered certificate, any issuer.
+    SelfSignedTlsClientAuth,
 }
 
 impl AcceptedAuth {
@@ -32,6 +37,8 @@ impl AcceptedAuth {
                 | (Self::None, AuthMethod::None)
                 | (Self::ClientSecretJwt, AuthMethod::ClientSecretJwt)
                 | (Self::PrivateKeyJwt, AuthMethod::PrivateKeyJwt)
+                | (Self::TlsClientAuth, AuthMethod::TlsClientAuth)
+                | (Self::SelfSignedTlsClientAuth, AuthMethod::SelfSignedTlsClientAuth)
         )
     }
 }
@@ -62,6 +69,10 @@ pub(crate) enum AuthMethod {
     ClientSecretJwt,
     /// `private_key_jwt`: an assertion signed with the client's private key.
     PrivateKeyJwt,
+    /// `tls_client_auth`: a CA-issued client certificate.
+    TlsClientAuth,
+    /// `self_signed_tls_client_auth`: a self-signed client certificate.
+    SelfSignedTlsClientAuth,
 }
 
 impl AuthMethod {
@@ -73,6 +84,8 @@ impl AuthMethod {
             Self::None => "none",
             Self::ClientSecretJwt => "client_secret_jwt",
             Self::PrivateKeyJwt => "private_key_jwt",
+            Self::TlsClientAuth => "tls_client_auth",
+            Self::SelfSignedTlsClientAuth => "self_signed_tls_client_auth",
         }
     }
 }
@@ -97,6 +110,8 @@ pub struct ClientRegistration {
     pub grant_type: String,
     /// The public key (PEM) that verifies this client's `private_key_jwt` assertions.
     pub public_key_pem: Option<String>,
+    /// SHA-256 of the client certificate (DER) this client presents for mTLS.
+    pub tls_cert_sha256: Option<[u8; 32]>,
 }
 
 impl ClientRegistration {
@@ -111,6 +126,7 @@ impl ClientRegistration {
             allowed_scopes: None,
             grant_type: "client_credentials".to_owned(),
             public_key_pem: None,
+            tls_cert_sha256: None,
         }
     }
 
@@ -147,6 +163,15 @@ impl ClientRegistration {
         self
     }
 
+    /// Registers the client certificate (PEM, leaf first) this client presents
+    /// for `tls_client_auth` / `self_signed_tls_client_auth`. A certificate that
+    /// cannot be read registers nothing, and mTLS then fails for this client.
+    #[must_use]
+    pub fn with_tls_cert(mut self, pem: &str) -> Self {
+        self.tls_cert_sha256 = super::tls::leaf_sha256(pem);
+        self
+    }
+
     /// Sets the `grant_type` this client must send.
     #[must_use]
     pub fn with_grant_type(mut self, grant_type: impl Into<String>) -> Self {
@@ -165,6 +190,7 @@ impl fmt::Debug for ClientRegistration {
             .field("allowed_scopes", &self.allowed_scopes)
             .field("grant_type", &self.grant_type)
             .field("public_key_pem", &self.public_key_pem.is_some())
+            .field("tls_cert", &self.tls_cert_sha256.is_some())
             .finish()
     }
 }

@@ -16,6 +16,7 @@ use super::body::{self, Reply};
 use super::faults;
 use super::record::RecordedRequest;
 use super::state::{Arrival, Shared};
+use super::tls::PeerCert;
 use super::tokens::{self, Grant};
 
 /// The largest request body accepted (64 KiB).
@@ -36,9 +37,13 @@ pub(crate) struct Ctx {
 }
 
 /// Routes one request.
-pub(crate) async fn handle(ctx: Arc<Ctx>, req: Request<Incoming>) -> Result<Reply, Infallible> {
+pub(crate) async fn handle(
+    ctx: Arc<Ctx>,
+    req: Request<Incoming>,
+    peer: Option<Arc<PeerCert>>,
+) -> Result<Reply, Infallible> {
     let resp = match req.uri().path() {
-        "/token" => token_endpoint(&ctx, req).await,
+        "/token" => token_endpoint(&ctx, req, peer.as_deref()).await,
         "/.well-known/oauth-authorization-server" | "/.well-known/openid-configuration" => metadata(&ctx, req.method()),
         _ => body::text(StatusCode::NOT_FOUND, "not found"),
     };
@@ -54,7 +59,7 @@ fn metadata(ctx: &Ctx, method: &Method) -> Reply {
         "issuer": ctx.issuer,
         "token_endpoint": format!("{}/token", ctx.issuer),
         "grant_types_supported": ["client_credentials"],
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "tls_client_auth", "self_signed_tls_client_auth", "none"],
     });
     body::reply(StatusCode::OK, "application/json", doc.to_string())
 }
@@ -67,7 +72,7 @@ fn method_not_allowed(allow: &'static str) -> Reply {
 }
 
 /// `/token`: record and count, wait, apply a fault, else grant or refuse.
-async fn token_endpoint(ctx: &Ctx, req: Request<Incoming>) -> Reply {
+async fn token_endpoint(ctx: &Ctx, req: Request<Incoming>, peer: Option<&PeerCert>) -> Reply {
     let (parts, incoming) = req.into_parts();
     let mut record = RecordedRequest {
         method: parts.method.as_str().to_owned(),
@@ -93,7 +98,7 @@ async fn token_endpoint(ctx: &Ctx, req: Request<Incoming>) -> Reply {
         }
     };
     let form: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
-    let creds = Credentials::identify(&parts.headers, &form, &ctx.shared);
+    let creds = Credentials::identify(&parts.headers, &form, &ctx.shared, peer);
     record.form.clone_from(&form);
     record.client_id.clone_from(&creds.client_id);
     record.auth_used = creds.method.map(|m| m.as_str().to_owned());

@@ -37,9 +37,11 @@ mod modes;
 mod record;
 mod server;
 mod state;
+mod tls;
 mod tokens;
 
 pub use clients::{AcceptedAuth, BasicDecoding, ClientRegistration};
 pub use modes::{Fault, Quirk};
 pub use record::RecordedRequest;
 pub use server::AuthServer;
+pub use tls::ServerTls;

@@ -19,6 +19,7 @@ use super::handler::{self, Ctx};
 use super::modes::{Fault, Quirk};
 use super::record::RecordedRequest;
 use super::state::Shared;
+use super::tls::{PeerCert, ServerTls, TlsServer};
 
 /// A real HTTP/1.1 OAuth 2.0 authorization server on `127.0.0.1`, for tests.
 ///
@@ -32,6 +33,7 @@ use super::state::Shared;
 /// off) and joins its thread.
 pub struct AuthServer {
     addr: SocketAddr,
+    scheme: &'static str,
     shared: Arc<Shared>,
     shutdown: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
@@ -45,17 +47,34 @@ impl AuthServer {
     /// Fails when the thread, the runtime or the listening socket cannot be
     /// created.
     pub fn start() -> io::Result<AuthServer> {
+        Self::launch(None)
+    }
+
+    /// Starts a server that speaks HTTPS on `127.0.0.1`, asking clients for a
+    /// certificate (optional), so `tls_client_auth` and
+    /// `self_signed_tls_client_auth` (RFC 8705) can be tested. Clients must
+    /// trust the server certificate's CA.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the TLS material is unusable, or as [`AuthServer::start`].
+    pub fn start_tls(tls: ServerTls) -> io::Result<AuthServer> {
+        Self::launch(Some(tls))
+    }
+
+    fn launch(tls: Option<ServerTls>) -> io::Result<AuthServer> {
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let shared = Arc::new(Shared::new());
         let (ready_tx, ready_rx) = mpsc::channel();
         let (shutdown_tx, shutdown_rx) = oneshot::channel();
         let thread_shared = Arc::clone(&shared);
         let thread = std::thread::Builder::new()
             .name("ooauthcc-test-authserver".into())
-            .spawn(move || run(thread_shared, ready_tx, shutdown_rx))?;
+            .spawn(move || run(thread_shared, tls, ready_tx, shutdown_rx))?;
         let ready =
             ready_rx.recv().unwrap_or_else(|_| Err(io::Error::other("the test authorization server thread exited")));
         match ready {
-            Ok(addr) => Ok(AuthServer { addr, shared, shutdown: Some(shutdown_tx), thread: Some(thread) }),
+            Ok(addr) => Ok(AuthServer { addr, scheme, shared, shutdown: Some(shutdown_tx), thread: Some(thread) }),
             Err(e) => {
                 let _ = thread.join();
                 Err(e)
@@ -63,9 +82,9 @@ impl AuthServer {
         }
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT` (`https://` for a TLS server).
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 
     /// The token endpoint: `http://127.0.0.1:PORT/token`.
@@ -175,7 +194,20 @@ impl Drop for AuthServer {
 
 /// The server thread: builds the runtime and listener, reports the address,
 /// serves until shutdown, then drops the runtime (cancelling every task).
-fn run(shared: Arc<Shared>, ready: mpsc::Sender<io::Result<SocketAddr>>, shutdown: oneshot::Receiver<()>) {
+fn run(
+    shared: Arc<Shared>,
+    tls: Option<ServerTls>,
+    ready: mpsc::Sender<io::Result<SocketAddr>>,
+    shutdown: oneshot::Receiver<()>,
+) {
+    let tls = match tls.as_ref().map(TlsServer::new).transpose() {
+        Ok(t) => t.map(Arc::new),
+        Err(e) => {
+            let _ = ready.send(Err(e));
+            return;
+        }
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -192,9 +224,9 @@ fn run(shared: Arc<Shared>, ready: mpsc::Sender<io::Result<SocketAddr>>, shutdow
                 return;
             }
         };
-        let ctx = Arc::new(Ctx { shared, issuer: format!("http://{addr}"), seen_jtis: Default::default() });
+        let ctx = Arc::new(Ctx { shared, issuer: format!("{scheme}://{addr}"), seen_jtis: Default::default() });
         if ready.send(Ok(addr)).is_ok() {
-            accept_loop(listener, ctx, shutdown).await;
+            accept_loop(listener, ctx, tls, shutdown).await;
         }
     });
     rt.shutdown_timeout(Duration::from_secs(1));
@@ -202,7 +234,12 @@ fn run(shared: Arc<Shared>, ready: mpsc::Sender<io::Result<SocketAddr>>, shutdow
 
 /// Accepts connections until `shutdown` fires (or its sender is dropped),
 /// serving each on its own task.
-async fn accept_loop(listener: TcpListener, ctx: Arc<Ctx>, mut shutdown: oneshot::Receiver<()>) {
+async fn accept_loop(
+    listener: TcpListener,
+    ctx: Arc<Ctx>,
+    tls: Option<Arc<TlsServer>>,
+    mut shutdown: oneshot::Receiver<()>,
+) {
     loop {
         let accepted = tokio::select! {
             _ = &mut shutdown => return,
@@ -218,13 +255,26 @@ async fn accept_loop(listener: TcpListener, ctx: Arc<Ctx>, mut shutdown: oneshot
         };
         let _ = stream.set_nodelay(true);
         let ctx = Arc::clone(&ctx);
+        let tls = tls.clone();
         tokio::spawn(async move {
-            let service = service_fn(move |req| handler::handle(Arc::clone(&ctx), req));
-            let _ = http1::Builder::new()
-                .keep_alive(true)
-                .header_read_timeout(None)
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
+            match tls {
+                None => serve(TokioIo::new(stream), ctx, None).await,
+                // A failed handshake just ends the connection, as at any server.
+                Some(tls) => {
+                    if let Ok((stream, peer)) = tls.accept(stream).await {
+                        serve(TokioIo::new(stream), ctx, peer.map(Arc::new)).await;
+                    }
+                }
+            }
         });
     }
+}
+
+/// Serves HTTP/1.1 on one connection; `peer` is its client certificate.
+async fn serve<I>(io: I, ctx: Arc<Ctx>, peer: Option<Arc<PeerCert>>)
+where
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+{
+    let service = service_fn(move |req| handler::handle(Arc::clone(&ctx), req, peer.clone()));
+    let _ = http1::Builder::new().keep_alive(true).header_read_timeout(None).serve_connection(io, service).await;
 }
