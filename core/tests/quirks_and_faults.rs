@@ -194,3 +194,20 @@ fn a_transient_fault_that_clears_is_absorbed_by_retries() {
     assert_eq!(server.request_count(&id), 3);
     assert_eq!(client.stats().failures, 0);
 }
+
+#[test]
+fn a_pooled_connection_closed_by_the_server_never_reaches_the_caller() {
+    let id = unique_id("idle-close");
+    let server = server_for(&id);
+    server.set_idle_close(Some(Duration::from_millis(100)));
+    let client = Client::new(config(&server, &id)).unwrap();
+    for _ in 0..3 {
+        let t = client.get_token_blocking().unwrap();
+        assert!(client.invalidate(t.access_token()));
+        // Long enough for the server to drop the idle pooled connection.
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let stats = client.stats();
+    assert_eq!(stats.failures, 0, "{stats:?}");
+    assert_eq!(server.request_count(&id), 3, "each fetch was one request: no retry was needed either");
+}

@@ -140,6 +140,13 @@ impl AuthServer {
         self.shared.set_lifetime(lifetime);
     }
 
+    /// Closes keep-alive connections that stay idle this long (default: never),
+    /// silently, as many real servers and load balancers do — for testing that
+    /// clients survive a pooled connection the server has dropped.
+    pub fn set_idle_close(&self, after: Option<Duration>) {
+        self.shared.set_idle_close(after);
+    }
+
     /// Sets a delay before answering every POST to `/token` (default none);
     /// concurrent requests wait side by side.
     pub fn set_latency(&self, latency: Duration) {
@@ -275,6 +282,14 @@ async fn serve<I>(io: I, ctx: Arc<Ctx>, peer: Option<Arc<PeerCert>>)
 where
     I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
 {
+    // An idle close is hyper's header-read timeout: no next request within the
+    // limit ends the connection without a response.
+    let idle_close = ctx.shared.idle_close();
     let service = service_fn(move |req| handler::handle(Arc::clone(&ctx), req, peer.clone()));
-    let _ = http1::Builder::new().keep_alive(true).header_read_timeout(None).serve_connection(io, service).await;
+    let _ = http1::Builder::new()
+        .keep_alive(true)
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(idle_close)
+        .serve_connection(io, service)
+        .await;
 }

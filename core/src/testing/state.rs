@@ -57,6 +57,7 @@ struct Inner {
     requests: VecDeque<RecordedRequest>,
     lifetime: Duration,
     latency: Duration,
+    idle_close: Option<Duration>,
     quirk: Quirk,
     fault: FaultState,
     issued: Vec<String>,
@@ -93,6 +94,7 @@ impl Shared {
                 requests: VecDeque::new(),
                 lifetime: DEFAULT_LIFETIME,
                 latency: Duration::ZERO,
+                idle_close: None,
                 quirk: Quirk::None,
                 fault: FaultState::Off,
                 issued: Vec::new(),
@@ -161,6 +163,14 @@ impl Shared {
     }
 
     /// Sets the delay before answering token requests.
+    pub(crate) fn set_idle_close(&self, after: Option<Duration>) {
+        self.inner.lock().idle_close = after;
+    }
+
+    pub(crate) fn idle_close(&self) -> Option<Duration> {
+        self.inner.lock().idle_close
+    }
+
     pub(crate) fn set_latency(&self, latency: Duration) {
         self.inner.lock().latency = latency;
     }
