@@ -102,7 +102,9 @@ async fn token_endpoint(ctx: &Ctx, req: Request<Incoming>, peer: Option<&PeerCer
     record.form.clone_from(&form);
     record.client_id.clone_from(&creds.client_id);
     record.auth_used = creds.method.map(|m| m.as_str().to_owned());
+    let client_id = record.client_id.clone();
     let arrival = ctx.shared.arrive(record, true);
+    let _in_flight = ctx.shared.begin(client_id.as_deref());
 
     if !arrival.latency.is_zero() {
         tokio::time::sleep(arrival.latency).await;

@@ -115,6 +115,12 @@ impl AuthServer {
         self.shared.request_count(client_id)
     }
 
+    /// The most token requests naming `client_id` that were ever in progress at
+    /// the same time: 1 for a client that never sends two at once.
+    pub fn max_concurrent_requests(&self, client_id: &str) -> u64 {
+        self.shared.max_concurrent(client_id)
+    }
+
     /// Every request to `/token`, whatever happened to it.
     pub fn total_requests(&self) -> u64 {
         self.shared.total()

@@ -58,6 +58,8 @@ struct Inner {
     lifetime: Duration,
     latency: Duration,
     idle_close: Option<Duration>,
+    /// Requests in progress and the most ever at once, per client id.
+    in_flight: HashMap<String, (u64, u64)>,
     quirk: Quirk,
     fault: FaultState,
     issued: Vec<String>,
@@ -95,6 +97,7 @@ impl Shared {
                 lifetime: DEFAULT_LIFETIME,
                 latency: Duration::ZERO,
                 idle_close: None,
+                in_flight: HashMap::new(),
                 quirk: Quirk::None,
                 fault: FaultState::Off,
                 issued: Vec::new(),
@@ -132,6 +135,22 @@ impl Shared {
             quirk: inner.quirk,
             lifetime: inner.lifetime,
         }
+    }
+
+    /// Marks a request of `client_id` as in progress until the guard drops.
+    pub(crate) fn begin(self: &std::sync::Arc<Self>, client_id: Option<&str>) -> InFlight {
+        if let Some(id) = client_id {
+            let mut inner = self.inner.lock();
+            let e = inner.in_flight.entry(id.to_owned()).or_insert((0, 0));
+            e.0 += 1;
+            e.1 = e.1.max(e.0);
+        }
+        InFlight { shared: std::sync::Arc::clone(self), client_id: client_id.map(str::to_owned) }
+    }
+
+    /// The most requests of `client_id` that were ever in progress at once.
+    pub(crate) fn max_concurrent(&self, client_id: &str) -> u64 {
+        self.inner.lock().in_flight.get(client_id).map_or(0, |e| e.1)
     }
 
     /// Token requests that named this client id.
@@ -206,5 +225,22 @@ impl Shared {
     pub(crate) fn is_valid(&self, token: &str) -> bool {
         let expires_at = self.inner.lock().expiries.get(token).copied();
         expires_at.is_some_and(|at| SystemTime::now() < at)
+    }
+}
+
+/// A request in progress; counted down when dropped (also when the
+/// connection is cut mid-request).
+pub(crate) struct InFlight {
+    shared: std::sync::Arc<Shared>,
+    client_id: Option<String>,
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        if let Some(id) = &self.client_id
+            && let Some(e) = self.shared.inner.lock().in_flight.get_mut(id)
+        {
+            e.0 = e.0.saturating_sub(1);
+        }
     }
 }
