@@ -53,6 +53,10 @@ mod token;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
+
 pub use client::Client;
 pub use config::{AuthMethod, BasicEncoding, ClientConfig, Profiles, ScopeDelimiter};
 pub use credentials::SecretProvider;
