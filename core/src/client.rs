@@ -82,6 +82,19 @@ impl Client {
         self.entry.fresh()
     }
 
+    /// Whether `token` is still the cached token and fresh — the hot path
+    /// without taking a new handle (counts a cache hit when true). For bindings
+    /// that keep the current token in their own form next to its [`Token`].
+    #[inline]
+    pub fn is_fresh(&self, token: &Token) -> bool {
+        self.entry.is_fresh(token)
+    }
+
+    /// How long [`Client::get_token`] waits by default (the `get_timeout` setting).
+    pub fn get_timeout(&self) -> Duration {
+        self.settings.get_timeout
+    }
+
     /// Gets a token without blocking the caller: `done` is called exactly once
     /// with the result — on the caller's thread when the cache has a fresh token,
     /// otherwise on a core runtime thread. For bindings whose callers have their

@@ -79,6 +79,22 @@ impl Entry {
         None
     }
 
+    /// Whether `token` is the cached token and still fresh; counts a cache hit
+    /// when it is. No reference count is touched: bindings that keep their own
+    /// copy of the current token (say, as a ready Python string) ask this
+    /// instead of taking a new handle on every call.
+    #[inline]
+    pub(crate) fn is_fresh(&self, token: &Token) -> bool {
+        let guard = self.current.load();
+        match guard.as_ref() {
+            Some(t) if Arc::ptr_eq(t, &token.0) && clock::now() < t.stale_at => {
+                self.counters.cache_hits.incr();
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// The cached token if it may still be served (fresh or stale), without
     /// starting any fetch.
     pub(crate) fn cached(&self) -> Option<Token> {

@@ -136,11 +136,15 @@ fn compare_and_invalidate_refetches_once() {
     let server = server_for(&id);
     let client = Client::new(config(&server, &id)).unwrap();
     let old = client.get_token_blocking().unwrap();
+    let hits = client.stats().cache_hits;
+    assert!(client.is_fresh(&old));
+    assert_eq!(client.stats().cache_hits, hits + 1, "is_fresh counts a hit");
     // Eight callers saw `old` rejected by a resource server.
     let dropped = (0..8).filter(|_| client.invalidate(old.access_token())).count();
     assert_eq!(dropped, 1);
     let new = client.get_token_blocking().unwrap();
     assert_ne!(new.access_token(), old.access_token());
+    assert!(!client.is_fresh(&old) && client.is_fresh(&new));
     assert!(!client.invalidate(old.access_token()), "a stale report does not drop the new token");
     assert_eq!(client.get_token_blocking().unwrap().access_token(), new.access_token());
     assert_eq!(server.request_count(&id), 2);

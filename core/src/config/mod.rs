@@ -372,6 +372,65 @@ impl ClientConfig {
             .map_err(|e| Error::new(ErrorKind::Config, format!("invalid TOML configuration: {}", e.message())))
     }
 
+    /// The names of every field, as documents and bindings spell them.
+    pub const FIELDS: &'static [&'static str] = &[
+        "token_url",
+        "issuer",
+        "client_id",
+        "client_secret",
+        "client_secret_file",
+        "client_secret_env",
+        "private_key",
+        "private_key_file",
+        "private_key_env",
+        "signing_alg",
+        "key_id",
+        "assertion_audience",
+        "assertion_lifetime",
+        "client_cert",
+        "client_cert_file",
+        "client_key",
+        "client_key_file",
+        "ca_bundle",
+        "ca_bundle_file",
+        "scopes",
+        "scope_delimiter",
+        "scope_param",
+        "audience",
+        "resources",
+        "extra_params",
+        "extra_headers",
+        "cookies",
+        "grant_type",
+        "auth_method",
+        "basic_encoding",
+        "token_path",
+        "default_lifetime",
+        "connect_timeout",
+        "request_timeout",
+        "get_timeout",
+        "refresh_skew",
+        "refresh_ahead",
+        "refresh_jitter",
+        "max_retries",
+        "retry_base_delay",
+        "retry_max_delay",
+        "allow_insecure_http",
+        "token_prefix",
+        "header_name",
+        "query_param",
+        "allowed_hosts",
+    ];
+
+    /// Fields that only the Rust API can set (callbacks): not in documents.
+    pub const RUST_ONLY_FIELDS: &'static [&'static str] = &["client_secret_provider", "private_key_provider"];
+
+    /// The rule every duration setting follows, for bindings that take seconds:
+    /// a non-negative number of seconds, at most a year.
+    pub fn duration_from_secs(setting: &str, secs: f64) -> Result<Duration> {
+        secs::to_duration(secs).map_err(|why| Error::config(setting, why))
+    }
+
     /// Checks every setting; the error names the first one that is wrong.
     pub fn validate(&self) -> Result<()> {
         Settings::from_config(self).map(|_| ())

@@ -93,6 +93,18 @@ mod tests {
     }
 
     #[test]
+    fn the_field_list_is_the_schema() {
+        // serde's unknown-field error lists every field the schema accepts.
+        let e = ClientConfig::from_json(r#"{"no_such_field":1}"#).err().map(|e| e.to_string()).unwrap_or_default();
+        let listed: Vec<&str> = e.split('`').skip(3).step_by(2).collect();
+        let mut want: Vec<&str> = ClientConfig::FIELDS.to_vec();
+        let mut got = listed.clone();
+        want.sort_unstable();
+        got.sort_unstable();
+        assert_eq!(got, want, "ClientConfig::FIELDS is out of date: {e}");
+    }
+
+    #[test]
     fn unknown_fields_are_named() {
         let e = ClientConfig::from_json(r#"{"client_idd":"a"}"#).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(e.contains("client_idd"), "{e}");
