@@ -23,3 +23,6 @@ export OOAUTHCC_OIDC_PROVIDER_DIR
 
 echo "== cargo test (unit; integration against the bundled server and oidc-provider; doc tests)"
 cargo test --workspace --all-features
+
+echo "== Python package (pip install ./python, stubtest, mypy --strict, pytest)"
+./scripts/test-python.sh

@@ -1,0 +1,58 @@
+"""OAuth 2.0 client-credentials tokens: cached, renewed ahead of expiry, and
+fetched once for all concurrent callers — threads, asyncio tasks and forked
+workers alike. A Rust core does the work; this package is its Python face.
+
+>>> import ooauthcc
+>>> token = ooauthcc.get_token("https://idp.example.com/oauth2/token", "my-service", "s3cr3t",
+...                            scopes=["orders.read"])  # doctest: +SKIP
+
+For more control, build one :class:`Client` and share it::
+
+    client = ooauthcc.Client(token_url, client_id, client_secret, scopes=["orders.read"])
+    client.get_token()            # str; cached calls cost about as much as a dict lookup
+    await client.get_token_async()
+"""
+
+from __future__ import annotations
+
+from ._oneliner import get_token, get_token_async
+from ._ooauthcc import CORE_VERSION, Client, Stats, Token, __version__
+from .exceptions import (
+    ConfigError,
+    Error,
+    HttpStatusError,
+    InternalError,
+    InvalidArgumentError,
+    MalformedResponseError,
+    OAuthError,
+    StoreError,
+    TokenTimeoutError,
+    TransportError,
+    UsageError,
+)
+
+__all__ = [
+    "CORE_VERSION",
+    "Client",
+    "ConfigError",
+    "Error",
+    "HttpStatusError",
+    "InternalError",
+    "InvalidArgumentError",
+    "MalformedResponseError",
+    "OAuthError",
+    "Stats",
+    "StoreError",
+    "Token",
+    "TokenTimeoutError",
+    "TransportError",
+    "UsageError",
+    "__version__",
+    "get_token",
+    "get_token_async",
+]
+
+# A library's logger stays silent unless the application configures logging.
+import logging as _logging
+
+_logging.getLogger("ooauthcc").addHandler(_logging.NullHandler())

@@ -1,0 +1,63 @@
+//! The native module `ooauthcc._ooauthcc`: Python bindings of `ooauthcc-core`.
+//!
+//! Translation only: Python values to core settings, core results and errors
+//! to Python objects and exceptions. No OAuth behaviour lives here. The
+//! public API is the `ooauthcc` package, which re-exports these classes.
+#![deny(unsafe_code)]
+
+mod aio;
+mod bench;
+mod client;
+mod config;
+mod errors;
+mod interp;
+mod logging;
+mod stats;
+mod testing;
+mod token;
+
+use pyo3::prelude::*;
+
+/// The native part of `ooauthcc`; import `ooauthcc` instead.
+#[pymodule(gil_used = false)]
+mod _ooauthcc {
+    #[pymodule_export]
+    use crate::aio::Ready;
+    #[pymodule_export]
+    use crate::bench::BenchFloor;
+    #[pymodule_export]
+    use crate::client::PyClient;
+    #[pymodule_export]
+    use crate::interp::_at_exit;
+    #[pymodule_export]
+    use crate::stats::PyStats;
+    #[pymodule_export]
+    use crate::testing::{PyAuthServer, PyFault, PyRecordedRequest};
+    #[pymodule_export]
+    use crate::token::PyToken;
+
+    use super::*;
+
+    #[pymodule_init]
+    fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        m.add("__version__", python_version(ooauthcc_core::VERSION))?;
+        m.add("CORE_VERSION", ooauthcc_core::VERSION)?;
+        m.add("ENV_PREFIX", crate::config::ENV_PREFIX)?;
+        m.add("SETTINGS", crate::config::SETTINGS.iter().map(|(n, _)| *n).collect::<Vec<_>>())?;
+        crate::interp::register(m)?;
+        crate::logging::install();
+        Ok(())
+    }
+
+    /// Raises the panic of a Rust bug, to test that it surfaces as `InternalError`.
+    #[pyfunction]
+    #[expect(clippy::panic, reason = "the panic is the point: it must surface as InternalError")]
+    fn _panic_for_test() -> PyResult<()> {
+        crate::errors::guard(|| -> PyResult<()> { std::panic::panic_any("deliberate panic for a test") })
+    }
+}
+
+/// Cargo's `0.1.0-alpha.1` as PEP 440 `0.1.0a1`.
+fn python_version(v: &str) -> String {
+    v.replace("-alpha.", "a").replace("-beta.", "b").replace("-rc.", "rc")
+}

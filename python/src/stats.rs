@@ -1,0 +1,68 @@
+//! `ooauthcc.Stats`: a snapshot of the counters of a client's cache entry.
+
+use ooauthcc_core::Stats;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+/// Counters of the cache entry a client shares with every client built from
+/// the same settings. Immutable snapshot; call `Client.stats()` again for new values.
+#[pyclass(frozen, eq, module = "ooauthcc", name = "Stats")]
+#[derive(PartialEq, Eq)]
+pub(crate) struct PyStats {
+    /// HTTP requests sent to the token endpoint (each retry counts).
+    #[pyo3(get)]
+    token_requests: u64,
+    /// Calls answered from the cache without waiting.
+    #[pyo3(get)]
+    cache_hits: u64,
+    /// Calls that waited for a fetch.
+    #[pyo3(get)]
+    waits: u64,
+    /// Fetches started in the background because the token turned stale.
+    #[pyo3(get)]
+    background_refreshes: u64,
+    /// Fetches that ended in an error.
+    #[pyo3(get)]
+    failures: u64,
+    /// Fetches started (one fetch may send several requests).
+    #[pyo3(get)]
+    fetches: u64,
+}
+
+const FIELDS: [&str; 6] = ["token_requests", "cache_hits", "waits", "background_refreshes", "failures", "fetches"];
+
+impl From<Stats> for PyStats {
+    fn from(s: Stats) -> Self {
+        PyStats {
+            token_requests: s.token_requests,
+            cache_hits: s.cache_hits,
+            waits: s.waits,
+            background_refreshes: s.background_refreshes,
+            failures: s.failures,
+            fetches: s.fetches,
+        }
+    }
+}
+
+impl PyStats {
+    fn values(&self) -> [u64; 6] {
+        [self.token_requests, self.cache_hits, self.waits, self.background_refreshes, self.failures, self.fetches]
+    }
+}
+
+#[pymethods]
+impl PyStats {
+    /// The counters as a dict.
+    fn as_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for (k, v) in FIELDS.iter().zip(self.values()) {
+            d.set_item(k, v)?;
+        }
+        Ok(d)
+    }
+
+    fn __repr__(&self) -> String {
+        let fields: Vec<String> = FIELDS.iter().zip(self.values()).map(|(k, v)| format!("{k}={v}")).collect();
+        format!("Stats({})", fields.join(", "))
+    }
+}

@@ -1,0 +1,385 @@
+//! `ooauthcc.testing`: core's bundled loopback authorization server, so users
+//! can test their code without an identity provider.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use arc_swap::ArcSwapOption;
+use ooauthcc_core::testing::{
+    AcceptedAuth, AuthServer, BasicDecoding, ClientRegistration, Fault, Quirk, RecordedRequest,
+};
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+
+use crate::errors::guard;
+
+fn to_duration(name: &str, secs: f64) -> PyResult<Duration> {
+    Duration::try_from_secs_f64(secs)
+        .map_err(|_| PyValueError::new_err(format!("{name} must be a non-negative number of seconds, got {secs}")))
+}
+
+/// A real OAuth 2.0 authorization server on 127.0.0.1 (HTTP/1.1, its own
+/// thread), with a client-credentials token endpoint at `token_url`. Counts
+/// every token request; can add latency, faults and provider quirks.
+/// Use it as a context manager, or call `close()`.
+#[pyclass(frozen, subclass, module = "ooauthcc.testing", name = "AuthServer")]
+pub(crate) struct PyAuthServer {
+    server: ArcSwapOption<AuthServer>,
+    /// The process that started the server: a forked child must not stop it.
+    pid: u32,
+}
+
+impl PyAuthServer {
+    fn get(&self) -> PyResult<Arc<AuthServer>> {
+        self.server.load_full().ok_or_else(|| PyRuntimeError::new_err("the AuthServer is closed"))
+    }
+}
+
+impl Drop for PyAuthServer {
+    fn drop(&mut self) {
+        if std::process::id() != self.pid {
+            // In a forked child the server thread does not exist: joining it could hang.
+            std::mem::forget(self.server.swap(None));
+        }
+    }
+}
+
+#[pymethods]
+impl PyAuthServer {
+    #[new]
+    fn new(py: Python<'_>) -> PyResult<Self> {
+        guard(|| {
+            let server = py.detach(AuthServer::start).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+            Ok(PyAuthServer { server: ArcSwapOption::from_pointee(server), pid: std::process::id() })
+        })
+    }
+
+    /// `http://127.0.0.1:PORT/token`.
+    #[getter]
+    fn token_url(&self) -> PyResult<String> {
+        Ok(self.get()?.token_url())
+    }
+
+    /// `http://127.0.0.1:PORT`, also the issuer (metadata under `/.well-known/`).
+    #[getter]
+    fn base_url(&self) -> PyResult<String> {
+        Ok(self.get()?.base_url())
+    }
+
+    /// The port the server listens on.
+    #[getter]
+    fn port(&self) -> PyResult<u16> {
+        Ok(self.get()?.port())
+    }
+
+    /// Registers (or replaces) a client. `auth_methods`: `"any"` (default),
+    /// `"basic"`, `"post"` or `"none"` (public client); `basic_decoding`:
+    /// `"form_urlencoded"` (RFC 6749, default) or `"raw"` (RFC 7617);
+    /// `allowed_scopes`: None allows any scope.
+    #[pyo3(signature = (
+        client_id, client_secret = "", *, auth_methods = "any", basic_decoding = "form_urlencoded",
+        allowed_scopes = None, grant_type = "client_credentials"
+    ))]
+    fn register_client(
+        &self,
+        client_id: &str,
+        client_secret: &str,
+        auth_methods: &str,
+        basic_decoding: &str,
+        allowed_scopes: Option<Vec<String>>,
+        grant_type: &str,
+    ) -> PyResult<()> {
+        let auth = match auth_methods {
+            "any" => AcceptedAuth::Any,
+            "basic" => AcceptedAuth::Basic,
+            "post" => AcceptedAuth::Post,
+            "none" => AcceptedAuth::None,
+            other => return Err(PyValueError::new_err(format!("unknown auth_methods {other:?}"))),
+        };
+        let decoding = match basic_decoding {
+            "form_urlencoded" => BasicDecoding::FormUrlDecode,
+            "raw" => BasicDecoding::Raw,
+            other => return Err(PyValueError::new_err(format!("unknown basic_decoding {other:?}"))),
+        };
+        let mut reg = ClientRegistration::new(client_id, client_secret)
+            .with_auth(auth)
+            .with_basic_decoding(decoding)
+            .with_grant_type(grant_type);
+        if let Some(scopes) = allowed_scopes {
+            reg = reg.with_allowed_scopes(scopes);
+        }
+        self.get()?.register_client(reg);
+        Ok(())
+    }
+
+    /// Token requests that named this client id, whatever their outcome.
+    fn request_count(&self, client_id: &str) -> PyResult<u64> {
+        Ok(self.get()?.request_count(client_id))
+    }
+
+    /// Every request to the token endpoint.
+    fn total_requests(&self) -> PyResult<u64> {
+        Ok(self.get()?.total_requests())
+    }
+
+    /// Zeroes the counters and forgets recorded requests (tokens stay valid).
+    fn reset_counts(&self) -> PyResult<()> {
+        self.get()?.reset_counts();
+        Ok(())
+    }
+
+    /// The lifetime of tokens issued from now on, in seconds (default 3600).
+    fn set_token_lifetime(&self, seconds: f64) -> PyResult<()> {
+        self.get()?.set_token_lifetime(to_duration("lifetime", seconds)?);
+        Ok(())
+    }
+
+    /// A delay before answering every token request, in seconds (default 0).
+    fn set_latency(&self, seconds: f64) -> PyResult<()> {
+        self.get()?.set_latency(to_duration("latency", seconds)?);
+        Ok(())
+    }
+
+    /// The shape of successful responses: None or `"none"`, `"string_expires_in"`,
+    /// `"missing_expires_in"`, `"nested_token"`, `"form_encoded"`, `"uppercase_bearer"`,
+    /// `"missing_token_type"`, `"jwt_access_token"`, `"extra_fields"`.
+    #[pyo3(signature = (quirk = None))]
+    fn set_quirk(&self, quirk: Option<&str>) -> PyResult<()> {
+        let q = match quirk.unwrap_or("none") {
+            "none" => Quirk::None,
+            "string_expires_in" => Quirk::StringExpiresIn,
+            "missing_expires_in" => Quirk::MissingExpiresIn,
+            "nested_token" => Quirk::NestedToken,
+            "form_encoded" => Quirk::FormEncoded,
+            "uppercase_bearer" => Quirk::UppercaseBearer,
+            "missing_token_type" => Quirk::MissingTokenType,
+            "jwt_access_token" => Quirk::JwtAccessToken,
+            "extra_fields" => Quirk::ExtraFields,
+            other => return Err(PyValueError::new_err(format!("unknown quirk {other:?}"))),
+        };
+        self.get()?.set_quirk(q);
+        Ok(())
+    }
+
+    /// Applies `fault` to every token request (until `set_fault(None)`), or to
+    /// the next `times` requests only.
+    #[pyo3(signature = (fault, *, times = None))]
+    fn set_fault(&self, fault: Option<&Bound<'_, PyFault>>, times: Option<u32>) -> PyResult<()> {
+        let server = self.get()?;
+        match (fault.map(|f| f.get().0.clone()), times) {
+            (Some(f), Some(n)) => server.set_fault_times(f, n),
+            (f, None) => server.set_fault(f),
+            (None, Some(_)) => return Err(PyValueError::new_err("times needs a fault")),
+        }
+        Ok(())
+    }
+
+    /// The access tokens issued so far, in order.
+    fn issued_tokens(&self) -> PyResult<Vec<String>> {
+        Ok(self.get()?.issued_tokens())
+    }
+
+    /// Whether this server issued `token` and it has not expired (to play a
+    /// resource server in tests).
+    fn is_valid_token(&self, token: &str) -> PyResult<bool> {
+        Ok(self.get()?.is_valid_token(token))
+    }
+
+    /// The requests to the token endpoint, oldest first (the last 10,000).
+    fn requests(&self) -> PyResult<Vec<PyRecordedRequest>> {
+        Ok(self.get()?.requests().into_iter().map(PyRecordedRequest).collect())
+    }
+
+    /// Stops the server (in-flight requests are cut off). Idempotent.
+    fn close(&self, py: Python<'_>) {
+        let server = self.server.swap(None);
+        py.detach(move || drop(server));
+    }
+
+    /// Whether `close()` was called.
+    #[getter]
+    fn closed(&self) -> bool {
+        self.server.load().is_none()
+    }
+
+    fn __enter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_args))]
+    fn __exit__(&self, py: Python<'_>, _args: &Bound<'_, PyAny>) -> bool {
+        self.close(py);
+        false
+    }
+
+    fn __repr__(&self) -> String {
+        match self.server.load().as_ref() {
+            Some(s) => format!("AuthServer(base_url={:?})", s.base_url()),
+            None => "AuthServer(closed)".to_owned(),
+        }
+    }
+}
+
+/// A failure of the test server's token endpoint, for `AuthServer.set_fault`.
+#[pyclass(frozen, module = "ooauthcc.testing", name = "Fault")]
+pub(crate) struct PyFault(Fault);
+
+fn fault(f: Fault) -> PyFault {
+    PyFault(f)
+}
+
+#[pymethods]
+impl PyFault {
+    /// This HTTP status with a plain-text body (not an OAuth error).
+    #[staticmethod]
+    fn status(code: u16) -> PyFault {
+        fault(Fault::Status(code))
+    }
+
+    /// An RFC 6749 §5.2 error body (`invalid_client`, `invalid_scope`, …).
+    #[staticmethod]
+    #[pyo3(signature = (error, *, status = 400, description = None, uri = None))]
+    fn oauth_error(error: String, status: u16, description: Option<String>, uri: Option<String>) -> PyFault {
+        fault(Fault::OAuthError { status, error, description, uri })
+    }
+
+    /// Waits `seconds`, then answers normally.
+    #[staticmethod]
+    fn slow(seconds: f64) -> PyResult<PyFault> {
+        Ok(fault(Fault::Slow(to_duration("slow", seconds)?)))
+    }
+
+    /// 429, with `Retry-After` set verbatim when given.
+    #[staticmethod]
+    #[pyo3(signature = (retry_after = None))]
+    fn too_many_requests(retry_after: Option<String>) -> PyFault {
+        fault(Fault::TooManyRequests { retry_after })
+    }
+
+    /// 503 with this `Retry-After` value.
+    #[staticmethod]
+    fn service_unavailable(retry_after: String) -> PyFault {
+        fault(Fault::ServiceUnavailableRetryAfter(retry_after))
+    }
+
+    /// 200 whose body is not JSON.
+    #[staticmethod]
+    fn non_json() -> PyFault {
+        fault(Fault::NonJson)
+    }
+
+    /// 200 carrying an OAuth error body.
+    #[staticmethod]
+    fn error_in_200() -> PyFault {
+        fault(Fault::ErrorIn200)
+    }
+
+    /// 200 with an empty body.
+    #[staticmethod]
+    fn empty_body() -> PyFault {
+        fault(Fault::EmptyBody)
+    }
+
+    /// 200 with a 2 MiB body.
+    #[staticmethod]
+    fn oversized() -> PyFault {
+        fault(Fault::Oversized)
+    }
+
+    /// The connection is closed in the middle of the body.
+    #[staticmethod]
+    fn close_mid_body() -> PyFault {
+        fault(Fault::CloseMidBody)
+    }
+
+    /// 302 to `url` (token requests never follow redirects).
+    #[staticmethod]
+    fn redirect(url: String) -> PyFault {
+        fault(Fault::Redirect(url))
+    }
+
+    /// 200 whose `access_token` is not UTF-8.
+    #[staticmethod]
+    fn invalid_utf8() -> PyFault {
+        fault(Fault::InvalidUtf8)
+    }
+
+    /// 200 whose body is 100,000 nested `[`.
+    #[staticmethod]
+    fn deeply_nested() -> PyFault {
+        fault(Fault::DeeplyNested)
+    }
+
+    /// 200 headers at once, then the body one byte per `interval` seconds.
+    #[staticmethod]
+    fn slow_body(interval: f64) -> PyResult<PyFault> {
+        Ok(fault(Fault::SlowBody(to_duration("interval", interval)?)))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Fault.{:?}", self.0)
+    }
+}
+
+/// One request to the test server's token endpoint. `repr()` hides credentials;
+/// the attributes hold them verbatim for tests to check.
+#[pyclass(frozen, module = "ooauthcc.testing", name = "RecordedRequest")]
+pub(crate) struct PyRecordedRequest(RecordedRequest);
+
+#[pymethods]
+impl PyRecordedRequest {
+    /// The HTTP method.
+    #[getter]
+    fn method(&self) -> &str {
+        &self.0.method
+    }
+
+    /// The path, without the query string.
+    #[getter]
+    fn path(&self) -> &str {
+        &self.0.path
+    }
+
+    /// The headers, names in lower case, in the order received.
+    #[getter]
+    fn headers(&self) -> Vec<(String, String)> {
+        self.0.headers.clone()
+    }
+
+    /// The form parameters of the body, in order.
+    #[getter]
+    fn form(&self) -> Vec<(String, String)> {
+        self.0.form.clone()
+    }
+
+    /// The client id the request named, if any.
+    #[getter]
+    fn client_id(&self) -> Option<&str> {
+        self.0.client_id.as_deref()
+    }
+
+    /// `client_secret_basic`, `client_secret_post`, `none`, or None.
+    #[getter]
+    fn auth_used(&self) -> Option<&str> {
+        self.0.auth_used.as_deref()
+    }
+
+    /// The first value of a header (case-insensitive name).
+    fn header(&self, name: &str) -> Option<&str> {
+        self.0.header(name)
+    }
+
+    /// The first value of a form parameter.
+    fn param(&self, name: &str) -> Option<&str> {
+        self.0.param(name)
+    }
+
+    /// Every value of a form parameter (e.g. repeated `resource`).
+    fn params(&self, name: &str) -> Vec<String> {
+        self.0.params(name).into_iter().map(str::to_owned).collect()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("{:?}", self.0)
+    }
+}

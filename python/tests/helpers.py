@@ -1,0 +1,28 @@
+"""Helpers shared by the tests (importable: `pythonpath = ["tests"]`)."""
+
+from __future__ import annotations
+
+import os
+
+import ooauthcc
+from ooauthcc.testing import AuthServer
+
+SECRET = "s3cr3t-value-that-must-never-leak"
+
+_n = 0
+
+
+def unique_id(prefix: str) -> str:
+    """A client id no other test uses (the token cache is process-wide)."""
+    global _n
+    _n += 1
+    return f"{prefix}-{os.getpid()}-{_n}"
+
+
+def make_client(server: AuthServer, client_id: str, **settings: object) -> ooauthcc.Client:
+    """Registers `client_id` with SECRET and returns a client for it."""
+    server.register_client(client_id, SECRET)
+    settings.setdefault("retry_base_delay", 0.02)
+    settings.setdefault("retry_max_delay", 0.5)
+    settings.setdefault("get_timeout", 10.0)
+    return ooauthcc.Client(server.token_url, client_id, SECRET, **settings)  # type: ignore[arg-type]
