@@ -96,9 +96,9 @@ impl Source {
         let value = match self {
             Source::Inline(s) => return Ok(s.clone()),
             Source::File(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| {
-                    Error::new(ErrorKind::Config, format!("cannot read {name}_file {}: {e}", path.display()))
-                })?;
+                let bytes = read_small_file(path, &format!("{name}_file"))?;
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| Error::config(&format!("{name}_file"), format!("{} is not UTF-8", path.display())))?;
                 Secret::new(text.trim_end_matches(['\n', '\r']))
             }
             Source::Env(var) => match std::env::var(var) {
@@ -139,6 +139,31 @@ impl Source {
     }
 }
 
+/// The largest credential or certificate file we read.
+const MAX_FILE: u64 = 1 << 20;
+
+/// Reads a credential, certificate or CA file named by `setting`: a regular
+/// file (symbolic links are followed, as Kubernetes mounts them) of at most
+/// 1 MiB. Devices and FIFOs are refused: reading `/dev/zero` or a pipe nobody
+/// writes to would exhaust memory or hang.
+pub(crate) fn read_small_file(path: &std::path::Path, setting: &str) -> Result<Vec<u8>> {
+    use std::io::Read as _;
+    let shown = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| Error::config(setting, format!("cannot read {shown}: {e}")))?;
+    if !meta.is_file() {
+        return Err(Error::config(setting, format!("{shown} is not a regular file")));
+    }
+    let file = std::fs::File::open(path).map_err(|e| Error::config(setting, format!("cannot read {shown}: {e}")))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::config(setting, format!("cannot read {shown}: {e}")))?;
+    if bytes.len() as u64 > MAX_FILE {
+        return Err(Error::config(setting, format!("{shown} is larger than 1 MiB")));
+    }
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,6 +188,8 @@ mod tests {
         std::fs::remove_file(&dir).unwrap();
         let e = src.load("client_secret").unwrap_err();
         assert!(e.message().contains("client_secret_file"), "{e}");
+        let e = Source::File("/dev/zero".into()).load("client_secret").unwrap_err();
+        assert!(e.message().contains("not a regular file"), "{e}");
 
         let e = Source::Env("OOAUTHCC_TEST_SURELY_UNSET_VAR".into()).load("client_secret").unwrap_err();
         assert!(e.message().contains("OOAUTHCC_TEST_SURELY_UNSET_VAR"), "{e}");

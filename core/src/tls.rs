@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::config::ClientConfig;
+use crate::credentials::read_small_file;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 
@@ -76,9 +77,7 @@ fn one_of(name: &str, inline: Option<&[u8]>, file: &Option<PathBuf>) -> Result<O
     match (inline, file) {
         (Some(_), Some(_)) => Err(Error::config(name, format!("and {name}_file are both set; set one"))),
         (Some(v), None) => Ok(Some(v.to_vec())),
-        (None, Some(path)) => std::fs::read(path)
-            .map(Some)
-            .map_err(|e| Error::config(&format!("{name}_file"), format!("cannot read {}: {e}", path.display()))),
+        (None, Some(path)) => read_small_file(path, &format!("{name}_file")).map(Some),
         (None, None) => Ok(None),
     }
 }
