@@ -24,5 +24,8 @@ export OOAUTHCC_OIDC_PROVIDER_DIR
 echo "== cargo test (unit; integration against the bundled server and oidc-provider; doc tests)"
 cargo test --workspace --all-features
 
+echo "== C ABI (header freshness, packaging, C/C++ tests and examples, valgrind, ctypes)"
+./scripts/test-c.sh
+
 echo "== Python package (pip install ./python, stubtest, mypy --strict, pytest)"
 ./scripts/test-python.sh

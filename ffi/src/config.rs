@@ -1,0 +1,311 @@
+//! `ooauthcc_config`: the settings a client is built from — creating, parsing,
+//! validating and freeing it, and its enumerated settings. The other setters
+//! are grouped by topic: `config_text.rs` (endpoint, request, how the token is
+//! applied), `config_credentials.rs` (secret, private key, client assertions),
+//! `config_tls.rs` (mutual TLS, trust anchors), `config_tuning.rs` (durations
+//! and numbers).
+//!
+//! The handle is core's `ClientConfig` itself: every setter assigns one field,
+//! and validation is core's, run by `ooauthcc_client_new` (or
+//! `ooauthcc_config_validate`), with an error that names the setting.
+
+use std::ffi::c_char;
+
+use ooauthcc_core::{AuthMethod, BasicEncoding, ClientConfig, Error, ErrorKind, ScopeDelimiter};
+
+use crate::error::ooauthcc_error;
+use crate::handle::{Castable, Out, OwnershipBox, box_free, box_into_ptr, box_mut, box_ref};
+use crate::status::ooauthcc_status;
+use crate::strings::{read_str, read_string};
+
+/// The settings of one OAuth client (token endpoint, credentials, scopes,
+/// timeouts, …): a builder you fill with the `ooauthcc_config_set_*`/`_add_*`
+/// functions (or parse from JSON), then pass to `ooauthcc_client_new`, which
+/// copies it. Field names and defaults are those of the Rust and Python APIs.
+///
+/// Thread-safety: NOT safe for concurrent use. Do not use one config from two
+/// threads at once (reading with `ooauthcc_client_new` from several threads at
+/// once is fine as long as no thread changes it). Free it with
+/// `ooauthcc_config_free` once you have built your clients.
+pub struct ooauthcc_config {
+    _private: [u8; 0],
+}
+
+impl Castable for ooauthcc_config {
+    type Ownership = OwnershipBox;
+    type RustType = ClientConfig;
+}
+
+/// Borrows a config for a setter.
+///
+/// # Safety
+/// `cfg` is NULL or a live config, not used by another thread during the call.
+pub(crate) unsafe fn config_mut<'a>(cfg: *mut ooauthcc_config) -> Result<&'a mut ClientConfig, Error> {
+    // SAFETY: forwarded contract.
+    unsafe { box_mut::<ooauthcc_config>(cfg, "cfg") }
+}
+
+/// Borrows a config for reading.
+///
+/// # Safety
+/// `cfg` is NULL or a live config, not changed by another thread during the call.
+pub(crate) unsafe fn config_ref<'a>(cfg: *const ooauthcc_config) -> Result<&'a ClientConfig, Error> {
+    // SAFETY: forwarded contract.
+    unsafe { box_ref::<ooauthcc_config>(cfg, "cfg") }
+}
+
+/// Reads one string argument and hands it with the config to `set`.
+///
+/// # Safety
+/// `cfg` is NULL or a live config used by this thread only; `value` is NULL or
+/// NUL-terminated.
+pub(crate) unsafe fn set_one(
+    cfg: *mut ooauthcc_config,
+    value: *const c_char,
+    arg: &str,
+    err: *mut *mut ooauthcc_error,
+    set: impl FnOnce(&mut ClientConfig, String),
+) -> ooauthcc_status {
+    ffi_status_boundary!(err, {
+        // SAFETY: forwarded contract; both are read before anything changes.
+        let (cfg, value) = unsafe { (config_mut(cfg)?, read_string(value, arg)?) };
+        set(cfg, value);
+        Ok::<(), Error>(())
+    })
+}
+
+/// Reads a name and a value and hands them with the config to `set`.
+///
+/// # Safety
+/// As [`set_one`], for both strings.
+pub(crate) unsafe fn set_pair(
+    cfg: *mut ooauthcc_config,
+    name: *const c_char,
+    value: *const c_char,
+    err: *mut *mut ooauthcc_error,
+    set: impl FnOnce(&mut ClientConfig, String, String),
+) -> ooauthcc_status {
+    ffi_status_boundary!(err, {
+        // SAFETY: forwarded contract; everything is read before anything changes.
+        let (cfg, name, value) =
+            unsafe { (config_mut(cfg)?, read_string(name, "name")?, read_string(value, "value")?) };
+        set(cfg, name, value);
+        Ok::<(), Error>(())
+    })
+}
+
+/// How the client authenticates to the token endpoint (`auth_method`), for
+/// `ooauthcc_config_set_auth_method`.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ooauthcc_auth_method {
+    /// HTTP Basic with the id and secret (RFC 6749 §2.3.1). The default.
+    ClientSecretBasic = 0,
+    /// `client_id` and `client_secret` in the request body.
+    ClientSecretPost = 1,
+    /// Basic first; on `invalid_client` or 401, the body once, and remember
+    /// whichever worked.
+    Auto = 2,
+    /// A public client: only `client_id` in the body, no secret.
+    None = 3,
+    /// A JWT signed with the client secret (HMAC), RFC 7523 §2.2.
+    ClientSecretJwt = 4,
+    /// A JWT signed with the client's private key, RFC 7523 §2.2
+    /// (`ooauthcc_config_set_private_key`, `_file` or `_env`).
+    PrivateKeyJwt = 5,
+    /// Mutual TLS with a CA-issued client certificate, RFC 8705 §2.1
+    /// (`ooauthcc_config_set_client_cert` and `_client_key`, or their `_file`s);
+    /// only `client_id` in the body.
+    TlsClientAuth = 6,
+    /// Mutual TLS with a self-signed certificate registered at the server,
+    /// RFC 8705 §2.2.
+    SelfSignedTlsClientAuth = 7,
+}
+
+/// How `client_secret_basic` encodes the id and secret (`basic_encoding`), for
+/// `ooauthcc_config_set_basic_encoding`.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ooauthcc_basic_encoding {
+    /// Form-urlencode id and secret before base64 (RFC 6749 §2.3.1). The default.
+    Rfc6749 = 0,
+    /// Base64 of the raw `id:secret` (RFC 7617), for servers that decode nothing.
+    Rfc7617 = 1,
+}
+
+/// The character that joins scopes in the request (`scope_delimiter`), for
+/// `ooauthcc_config_set_scope_delimiter`.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ooauthcc_scope_delimiter {
+    /// A space (RFC 6749 §3.3). The default.
+    Space = 0,
+    /// A comma.
+    Comma = 1,
+    /// A semicolon.
+    Semicolon = 2,
+}
+
+fn bad_enum(arg: &str, value: u32, names: &str) -> Error {
+    Error::new(ErrorKind::InvalidArgument, format!("argument `{arg}`: unknown value {value} (expected {names})"))
+}
+
+/// A new config with every setting at its default. Set at least the token URL,
+/// the client id and (unless the auth method is NONE) the client secret.
+/// Returns NULL only if memory ran out. Free it with `ooauthcc_config_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ooauthcc_config_new() -> *mut ooauthcc_config {
+    ffi_panic_boundary! { box_into_ptr::<ooauthcc_config>(ClientConfig::default()) }
+}
+
+/// Parses a JSON object whose fields are the settings, with the names of the
+/// Rust and Python APIs (`token_url`, `client_id`, `client_secret`, `scopes`,
+/// `auth_method`, `get_timeout`, …; durations in seconds, fractions allowed).
+/// Unknown fields are rejected: `OOAUTHCC_STATUS_CONFIG` with a message naming
+/// the field. The settings are checked by `ooauthcc_client_new` (or
+/// `ooauthcc_config_validate`). On success `*out` is a new config you free.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ooauthcc_config_from_json(
+    json: *const c_char,
+    out: *mut *mut ooauthcc_config,
+    err: *mut *mut ooauthcc_error,
+) -> ooauthcc_status {
+    ffi_status_boundary!(err, {
+        // SAFETY: `json` is NULL or NUL-terminated, `out` NULL or writable (C contract).
+        let (json, out) = unsafe { (read_str(json, "json")?, Out::new(out, "out")?) };
+        out.put(box_into_ptr::<ooauthcc_config>(ClientConfig::from_json(json)?));
+        Ok(())
+    })
+}
+
+/// As `ooauthcc_config_from_json`, from a TOML document with the same field names.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ooauthcc_config_from_toml(
+    toml: *const c_char,
+    out: *mut *mut ooauthcc_config,
+    err: *mut *mut ooauthcc_error,
+) -> ooauthcc_status {
+    ffi_status_boundary!(err, {
+        // SAFETY: `toml` is NULL or NUL-terminated, `out` NULL or writable (C contract).
+        let (toml, out) = unsafe { (read_str(toml, "toml")?, Out::new(out, "out")?) };
+        out.put(box_into_ptr::<ooauthcc_config>(ClientConfig::from_toml(toml)?));
+        Ok(())
+    })
+}
+
+/// Checks every setting, as `ooauthcc_client_new` does, without building a
+/// client: `OOAUTHCC_STATUS_CONFIG` with a message naming the first bad setting.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ooauthcc_config_validate(
+    cfg: *const ooauthcc_config,
+    err: *mut *mut ooauthcc_error,
+) -> ooauthcc_status {
+    ffi_status_boundary!(err, {
+        // SAFETY: `cfg` is NULL or a live config (C contract).
+        unsafe { config_ref(cfg)? }.validate()
+    })
+}
+
+/// Frees a config. NULL is a no-op. Clients built from it are not affected.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ooauthcc_config_free(cfg: *mut ooauthcc_config) {
+    // SAFETY: `cfg` is NULL or a config from this library not yet freed (C contract).
+    ffi_panic_boundary! { unsafe { box_free::<ooauthcc_config>(cfg) } }
+}
+
+/// Sets how the client authenticates (`auth_method`): a value of
+/// `ooauthcc_auth_method`. Another number gives `OOAUTHCC_STATUS_INVALID_ARGUMENT`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ooauthcc_config_set_auth_method(
+    cfg: *mut ooauthcc_config,
+    method: u32,
+    err: *mut *mut ooauthcc_error,
+) -> ooauthcc_status {
+    ffi_status_boundary!(err, {
+        // SAFETY: `cfg` is NULL or a live config used by this thread only (C contract).
+        let cfg = unsafe { config_mut(cfg)? };
+        cfg.auth_method = match method {
+            m if m == ooauthcc_auth_method::ClientSecretBasic as u32 => AuthMethod::ClientSecretBasic,
+            m if m == ooauthcc_auth_method::ClientSecretPost as u32 => AuthMethod::ClientSecretPost,
+            m if m == ooauthcc_auth_method::Auto as u32 => AuthMethod::Auto,
+            m if m == ooauthcc_auth_method::None as u32 => AuthMethod::None,
+            m if m == ooauthcc_auth_method::ClientSecretJwt as u32 => AuthMethod::ClientSecretJwt,
+            m if m == ooauthcc_auth_method::PrivateKeyJwt as u32 => AuthMethod::PrivateKeyJwt,
+            m if m == ooauthcc_auth_method::TlsClientAuth as u32 => AuthMethod::TlsClientAuth,
+            m if m == ooauthcc_auth_method::SelfSignedTlsClientAuth as u32 => AuthMethod::SelfSignedTlsClientAuth,
+            v => return Err(bad_enum("method", v, "an ooauthcc_auth_method, 0 to 7")),
+        };
+        Ok(())
+    })
+}
+
+/// Sets how `client_secret_basic` encodes the credentials (`basic_encoding`): a
+/// value of `ooauthcc_basic_encoding`. Another number gives
+/// `OOAUTHCC_STATUS_INVALID_ARGUMENT`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ooauthcc_config_set_basic_encoding(
+    cfg: *mut ooauthcc_config,
+    encoding: u32,
+    err: *mut *mut ooauthcc_error,
+) -> ooauthcc_status {
+    ffi_status_boundary!(err, {
+        // SAFETY: `cfg` is NULL or a live config used by this thread only (C contract).
+        let cfg = unsafe { config_mut(cfg)? };
+        cfg.basic_encoding = match encoding {
+            e if e == ooauthcc_basic_encoding::Rfc6749 as u32 => BasicEncoding::Rfc6749,
+            e if e == ooauthcc_basic_encoding::Rfc7617 as u32 => BasicEncoding::Rfc7617,
+            v => return Err(bad_enum("encoding", v, "an ooauthcc_basic_encoding, 0 or 1")),
+        };
+        Ok(())
+    })
+}
+
+/// Sets the character that joins scopes (`scope_delimiter`): a value of
+/// `ooauthcc_scope_delimiter`. Another number gives `OOAUTHCC_STATUS_INVALID_ARGUMENT`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ooauthcc_config_set_scope_delimiter(
+    cfg: *mut ooauthcc_config,
+    delimiter: u32,
+    err: *mut *mut ooauthcc_error,
+) -> ooauthcc_status {
+    ffi_status_boundary!(err, {
+        // SAFETY: `cfg` is NULL or a live config used by this thread only (C contract).
+        let cfg = unsafe { config_mut(cfg)? };
+        cfg.scope_delimiter = match delimiter {
+            d if d == ooauthcc_scope_delimiter::Space as u32 => ScopeDelimiter::Space,
+            d if d == ooauthcc_scope_delimiter::Comma as u32 => ScopeDelimiter::Comma,
+            d if d == ooauthcc_scope_delimiter::Semicolon as u32 => ScopeDelimiter::Semicolon,
+            v => return Err(bad_enum("delimiter", v, "an ooauthcc_scope_delimiter, 0 to 2")),
+        };
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// The C enums must list exactly core's spellings, in the same order.
+    #[test]
+    fn enums_cover_core() {
+        assert_eq!(
+            AuthMethod::NAMES,
+            [
+                "client_secret_basic",
+                "client_secret_post",
+                "auto",
+                "none",
+                "client_secret_jwt",
+                "private_key_jwt",
+                "tls_client_auth",
+                "self_signed_tls_client_auth"
+            ]
+        );
+        assert_eq!(BasicEncoding::NAMES, ["rfc6749", "rfc7617"]);
+        assert_eq!(ScopeDelimiter::NAMES, [" ", ",", ";"]);
+        assert_eq!(ooauthcc_auth_method::SelfSignedTlsClientAuth as u32, 7);
+        assert_eq!(ooauthcc_basic_encoding::Rfc7617 as u32, 1);
+        assert_eq!(ooauthcc_scope_delimiter::Semicolon as u32, 2);
+    }
+}

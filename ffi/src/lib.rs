@@ -1,0 +1,51 @@
+//! # ooauthcc-ffi: the C ABI of ooauthcc
+//!
+//! Builds `libooauthcc.so` and `libooauthcc.a`; `include/ooauthcc.h` is
+//! generated from this crate by cbindgen (and checked by `tests/header.rs`).
+//! This crate only translates — pointers, C strings, status codes and handles
+//! to and from `ooauthcc_core` types. Every OAuth behaviour lives in core.
+//!
+//! One concept per file:
+//! - `boundary.rs`: the panic boundary every exported function body runs in;
+//! - `handle.rs`: the only place that casts between handles and Rust values;
+//! - `strings.rs`: C strings in and out;
+//! - [`status`], [`error`]: status codes and the `ooauthcc_error` object;
+//! - [`config`] (with [`config_text`], [`config_credentials`], [`config_tls`],
+//!   [`config_tuning`]), [`client`],
+//!   [`token`], [`header`]: the API;
+//! - [`log`]: forwarding core's `tracing` events to a C callback;
+//! - [`server`]: the bundled loopback authorization server, for tests;
+//! - [`version`].
+//!
+//! # Safety
+//!
+//! The functions are `unsafe extern "C"` when they take pointers. From Rust
+//! (this crate is also an rlib) a caller must uphold what the C API rules ask
+//! of a C caller, the same for every function: each pointer argument is NULL
+//! or valid — a handle from this library that has not been freed (and, for a
+//! `*mut` builder, not used by another thread during the call), a
+//! NUL-terminated string, or writable memory for an output. That one contract
+//! is stated here and in the README instead of on each function.
+// C type names (`ooauthcc_client`) are the ABI; they are not Rust style.
+#![allow(non_camel_case_types)]
+// See "# Safety" above: one contract for all functions.
+#![allow(clippy::missing_safety_doc)]
+
+#[macro_use]
+mod boundary;
+mod handle;
+mod strings;
+
+pub mod client;
+pub mod config;
+pub mod config_credentials;
+pub mod config_text;
+pub mod config_tls;
+pub mod config_tuning;
+pub mod error;
+pub mod header;
+pub mod log;
+pub mod server;
+pub mod status;
+pub mod token;
+pub mod version;

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# The C ABI test suite: header freshness and unit tests (cargo), packaging
+# (install into a scratch prefix: soname, nodelete, pkg-config, static link),
+# the C/C++ test programs and examples (gcc/g++, warnings are errors), all of
+# them again under valgrind, and a Python ctypes smoke test of the raw ABI.
+#
+#   scripts/test-c.sh                  # everything (about 2-3 minutes on 2 cores)
+#   OOAUTHCC_VALGRIND=0 scripts/test-c.sh   # skip the valgrind pass
+#
+# Needs cargo, gcc, g++, pkg-config, python3 and valgrind (installed with
+# apt-get when missing and running as root). Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== cargo test -p ooauthcc-ffi (include/ooauthcc.h is current; unit tests)"
+cargo test -p ooauthcc-ffi --quiet
+
+target_dir=$(cargo metadata --format-version 1 --no-deps | sed 's/.*"target_directory":"\([^"]*\)".*/\1/')
+work="$target_dir/c-tests"
+prefix="$work/prefix"
+rm -rf "$work"
+mkdir -p "$work"
+
+echo "== install into a scratch prefix (debug build)"
+scripts/install-c.sh "$prefix" --debug
+lib="$prefix/lib/libooauthcc.so.0"
+readelf -d "$lib" | grep -q 'SONAME.*\[libooauthcc\.so\.0\]' || { echo "soname is not libooauthcc.so.0" >&2; exit 1; }
+readelf -d "$lib" | grep -q 'FLAGS_1.*NODELETE' || { echo "the library is not linked with -z nodelete" >&2; exit 1; }
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+cflags="$(pkg-config --cflags ooauthcc) -Itests/c"
+libs="$(pkg-config --libs ooauthcc) -lpthread -Wl,-rpath,$prefix/lib"
+static_libs="-Wl,-Bstatic -looauthcc -Wl,-Bdynamic $(pkg-config --static --libs-only-l ooauthcc | sed 's/-looauthcc//')"
+
+echo "== compile (gcc -std=c11 / g++ -std=c++17, -Wall -Wextra -Werror)"
+c_programs=(test_basic test_errors test_args test_herd test_fork)
+for name in "${c_programs[@]}"; do
+  gcc -std=c11 -Wall -Wextra -Werror -g $cflags -o "$work/$name" "tests/c/$name.c" $libs
+done
+g++ -std=c++17 -Wall -Wextra -Werror -g $cflags -o "$work/test_cpp" tests/c/test_cpp.cpp $libs
+gcc -std=c11 -Wall -Wextra -Werror -g $cflags -o "$work/example_c" tests/c/examples/example.c $libs
+g++ -std=c++17 -Wall -Wextra -Werror -g $cflags -o "$work/example_cpp" tests/c/examples/example.cpp $libs
+gcc -std=c11 -Wall -Wextra -Werror $cflags -o "$work/example_static" tests/c/examples/example.c \
+  -L"$prefix/lib" $static_libs
+# The benchmark program is compiled (so it keeps building) but not run: timed
+# figures belong in ffi/BENCHMARKS-C.md, not in a test.
+gcc -std=c11 -O2 -Wall -Wextra -Werror $cflags -o "$work/bench_hot_path" tests/c/bench_hot_path.c $libs
+if ldd "$work/example_static" | grep -q libooauthcc; then
+  echo "example_static is linked to the shared library" >&2
+  exit 1
+fi
+programs=("${c_programs[@]}" test_cpp example_c example_cpp example_static)
+
+passed=0
+failed=0
+failures=()
+run() { # name, command...
+  local name=$1
+  shift
+  local start=$SECONDS
+  if timeout 300 "$@" > "$work/$name.log" 2>&1; then
+    passed=$((passed + 1))
+    echo "ok     $name ($((SECONDS - start)) s)"
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+    echo "FAILED $name; its output:"
+    sed 's/^/    /' "$work/$name.log" | tail -n 40
+  fi
+}
+
+echo "== run"
+for name in "${programs[@]}"; do
+  run "$name" "$work/$name"
+done
+run ctypes_smoke python3 tests/c/ctypes_smoke.py "$lib"
+
+if [ "${OOAUTHCC_VALGRIND:-1}" != "0" ]; then
+  if ! command -v valgrind > /dev/null && command -v apt-get > /dev/null && [ "$(id -u)" = 0 ]; then
+    echo "== installing valgrind"
+    (apt-get update -qq && apt-get install -y -qq valgrind) > /dev/null
+  fi
+  command -v valgrind > /dev/null || { echo "valgrind is required (OOAUTHCC_VALGRIND=0 skips it)" >&2; exit 1; }
+  echo "== run under valgrind (memory errors and definite leaks fail; tests/c/valgrind.supp says what is leaked on purpose)"
+  vg=(valgrind --error-exitcode=1 --suppressions=tests/c/valgrind.supp -q)
+  for name in "${programs[@]}"; do
+    [ "$name" = example_static ] && continue # the same code as example_c
+    if [ "$name" = test_fork ]; then
+      # Memory errors still fail, but no leak check: in a forked child, memory
+      # that the parent's other threads owned is unreachable by construction.
+      run "valgrind:$name" "${vg[@]}" --leak-check=no "$work/$name"
+    else
+      run "valgrind:$name" "${vg[@]}" --leak-check=full --errors-for-leak-kinds=definite "$work/$name"
+    fi
+  done
+fi
+
+echo
+if [ "$failed" -gt 0 ]; then
+  echo "failed: ${failures[*]}"
+fi
+echo "C suite: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

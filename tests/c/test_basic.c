@@ -1,0 +1,305 @@
+/*
+ * The happy path through the whole C API: version, config (setters, JSON,
+ * TOML), client, token, header, invalidate, stats, clone, destinations, log
+ * callback, and the bundled server.
+ */
+#include "common.h"
+
+#include <stdatomic.h>
+
+static void test_version(void) {
+    char expected[64];
+    snprintf(expected, sizeof expected, "%d.%d.%d", OOAUTHCC_VERSION_MAJOR, OOAUTHCC_VERSION_MINOR,
+             OOAUTHCC_VERSION_PATCH);
+    CHECK(strcmp(ooauthcc_version(), OOAUTHCC_VERSION_STRING) == 0);
+    CHECK(strcmp(ooauthcc_version(), expected) == 0);
+    CHECK(strcmp(ooauthcc_status_name(OOAUTHCC_STATUS_OK), "ok") == 0);
+    CHECK(strcmp(ooauthcc_status_name(OOAUTHCC_STATUS_OAUTH), "oauth") == 0);
+    CHECK(strcmp(ooauthcc_status_name(12345), "unknown") == 0);
+    CHECK(OOAUTHCC_STATUS_CONFIG == 3 && OOAUTHCC_STATUS_TRANSPORT == 10 && OOAUTHCC_STATUS_INTERNAL == 99);
+}
+
+static void test_token_and_header(void) {
+    ooauthcc_test_server *server = start_server("basic", "basic-secret");
+    ooauthcc_config *cfg = config_for(server, "basic", "basic-secret");
+    TRY(ooauthcc_config_add_scope, cfg, "orders.read");
+    TRY(ooauthcc_config_add_scope, cfg, "orders.write");
+    ooauthcc_client *client = client_from(cfg);
+    ooauthcc_config_free(cfg);
+
+    ooauthcc_token *token = NULL;
+    TRY(ooauthcc_client_get_token, client, 0, &token);
+    const char *access = ooauthcc_token_access_token(token);
+    CHECK(strncmp(access, "at_", 3) == 0);
+    CHECK(ooauthcc_token_access_token_len(token) == strlen(access));
+    CHECK(strcmp(ooauthcc_token_token_type(token), "Bearer") == 0);
+    CHECK(ooauthcc_token_expires_at_unix_ms(token) > now_unix_ms() + 3500 * 1000);
+    CHECK(ooauthcc_token_lifetime_ms(token) == 3600 * 1000);
+    CHECK(contains(ooauthcc_token_scope(token), "orders.read"));
+    CHECK(strcmp(ooauthcc_token_extra_json(token), "{}") == 0);
+    CHECK(!ooauthcc_token_is_expired(token));
+    CHECK(ooauthcc_test_server_token_url(server) != NULL);
+    bool valid = false;
+    TRY(ooauthcc_test_server_is_valid_token, server, access, &valid);
+    CHECK(valid);
+
+    /* From the cache: the same token (the same handle, one more reference). */
+    ooauthcc_token *again = NULL;
+    TRY(ooauthcc_client_get_token, client, 1000, &again);
+    CHECK(strcmp(ooauthcc_token_access_token(again), access) == 0);
+    CHECK(requests(server, "basic") == 1);
+    ooauthcc_token *copy = ooauthcc_token_clone(again);
+    ooauthcc_token_free(again);
+    CHECK(strcmp(ooauthcc_token_access_token(copy), access) == 0);
+    ooauthcc_token_free(copy);
+
+    /* The header, fetched or from a token in hand. */
+    ooauthcc_header *header = NULL;
+    TRY(ooauthcc_client_get_header, client, 0, &header);
+    CHECK(strcmp(ooauthcc_header_name(header), "Authorization") == 0);
+    CHECK(strncmp(ooauthcc_header_value(header), "Bearer ", 7) == 0);
+    CHECK(strcmp(ooauthcc_header_value(header) + 7, access) == 0);
+    CHECK(strncmp(ooauthcc_header_line(header), "Authorization: Bearer at_", 25) == 0);
+    CHECK(strcmp(ooauthcc_header_access_token(header), access) == 0);
+    ooauthcc_header_free(header);
+    TRY(ooauthcc_client_header_for_token, client, token, &header);
+    CHECK(strcmp(ooauthcc_header_access_token(header), access) == 0);
+    ooauthcc_header_free(header);
+    CHECK(strcmp(ooauthcc_client_header_name(client), "Authorization") == 0);
+    CHECK(ooauthcc_client_query_param(client) == NULL);
+
+    /* Compare-and-invalidate: a wrong token changes nothing, the right one is dropped once. */
+    bool dropped = true;
+    TRY(ooauthcc_client_invalidate, client, "at_not-the-token", &dropped);
+    CHECK(!dropped);
+    TRY(ooauthcc_client_invalidate, client, access, &dropped);
+    CHECK(dropped);
+    TRY(ooauthcc_client_invalidate, client, access, NULL);
+    ooauthcc_token *fresh = NULL;
+    TRY(ooauthcc_client_get_token, client, 0, &fresh);
+    CHECK(strcmp(ooauthcc_token_access_token(fresh), access) != 0);
+    CHECK(requests(server, "basic") == 2);
+    /* The old token stays readable while we hold it. */
+    CHECK(strncmp(ooauthcc_token_access_token(token), "at_", 3) == 0);
+    ooauthcc_token_free(token);
+
+    /* A clone outlives the original reference. */
+    ooauthcc_client *clone = ooauthcc_client_clone(client);
+    ooauthcc_client_free(client);
+    ooauthcc_token *via_clone = NULL;
+    TRY(ooauthcc_client_get_token, clone, 0, &via_clone);
+    CHECK(strcmp(ooauthcc_token_access_token(via_clone), ooauthcc_token_access_token(fresh)) == 0);
+    ooauthcc_stats stats;
+    memset(&stats, 0xff, sizeof stats);
+    TRY(ooauthcc_client_stats, clone, &stats);
+    CHECK(stats.token_requests == 2 && stats.fetches == 2 && stats.failures == 0);
+    CHECK(stats.cache_hits >= 3 && stats.waits == 2 && stats.background_refreshes == 0);
+    ooauthcc_token_free(via_clone);
+    ooauthcc_token_free(fresh);
+    ooauthcc_client_free(clone);
+    ooauthcc_test_server_free(server);
+}
+
+/* JSON and TOML documents use the Rust/Python field names; equal settings share one cache entry. */
+static void test_documents_share_the_cache(void) {
+    ooauthcc_test_server *server = start_server("docs", "docs-secret");
+    ooauthcc_config *cfg = config_for(server, "docs", "docs-secret");
+    ooauthcc_client *by_setters = client_from(cfg);
+    ooauthcc_config_free(cfg);
+    ooauthcc_token *a = NULL;
+    TRY(ooauthcc_client_get_token, by_setters, 0, &a);
+
+    char json[512];
+    snprintf(json, sizeof json,
+             "{\"token_url\": \"%s\", \"client_id\": \"docs\", \"client_secret\": \"docs-secret\","
+             " \"retry_base_delay\": 0.02, \"get_timeout\": 10}",
+             ooauthcc_test_server_token_url(server));
+    TRY(ooauthcc_config_from_json, json, &cfg);
+    TRY(ooauthcc_config_validate, cfg);
+    ooauthcc_client *by_json = client_from(cfg);
+    ooauthcc_config_free(cfg);
+    ooauthcc_token *b = NULL;
+    TRY(ooauthcc_client_get_token, by_json, 0, &b);
+    CHECK(strcmp(ooauthcc_token_access_token(a), ooauthcc_token_access_token(b)) == 0);
+
+    char toml[512];
+    snprintf(toml, sizeof toml, "token_url = \"%s\"\nclient_id = \"docs\"\nclient_secret = \"docs-secret\"\n",
+             ooauthcc_test_server_token_url(server));
+    TRY(ooauthcc_config_from_toml, toml, &cfg);
+    ooauthcc_client *by_toml = client_from(cfg);
+    ooauthcc_config_free(cfg);
+    ooauthcc_token *c = NULL;
+    TRY(ooauthcc_client_get_token, by_toml, 0, &c);
+    /* Retry and timeout settings differ, but they do not change the token: same entry. */
+    CHECK(strcmp(ooauthcc_token_access_token(a), ooauthcc_token_access_token(c)) == 0);
+    CHECK(requests(server, "docs") == 1);
+
+    ooauthcc_token_free(a);
+    ooauthcc_token_free(b);
+    ooauthcc_token_free(c);
+    ooauthcc_client_free(by_setters);
+    ooauthcc_client_free(by_json);
+    ooauthcc_client_free(by_toml);
+    ooauthcc_test_server_free(server);
+}
+
+/* Every setter reaches core with a valid value; validation accepts the result. */
+static void test_every_setting(void) {
+    ooauthcc_config *cfg = ooauthcc_config_new();
+    TRY(ooauthcc_config_set_token_url, cfg, "https://idp.example.com/oauth2/token");
+    TRY(ooauthcc_config_set_client_id, cfg, "every-setting");
+    TRY(ooauthcc_config_set_client_secret, cfg, "s3cr3t");
+    TRY(ooauthcc_config_add_scope, cfg, "a");
+    TRY(ooauthcc_config_set_scope_delimiter, cfg, OOAUTHCC_SCOPE_DELIMITER_COMMA);
+    TRY(ooauthcc_config_set_scope_param, cfg, "scp");
+    TRY(ooauthcc_config_set_audience, cfg, "https://api.example.com");
+    TRY(ooauthcc_config_add_resource, cfg, "https://api.example.com/orders");
+    TRY(ooauthcc_config_add_extra_param, cfg, "tenant", "t1");
+    TRY(ooauthcc_config_add_extra_header, cfg, "X-Api-Key", "k");
+    TRY(ooauthcc_config_add_cookie, cfg, "session", "abc");
+    TRY(ooauthcc_config_set_grant_type, cfg, "client_credentials");
+    TRY(ooauthcc_config_set_auth_method, cfg, OOAUTHCC_AUTH_METHOD_AUTO);
+    TRY(ooauthcc_config_set_basic_encoding, cfg, OOAUTHCC_BASIC_ENCODING_RFC7617);
+    TRY(ooauthcc_config_set_token_path, cfg, "data.token");
+    TRY(ooauthcc_config_set_default_lifetime_ms, cfg, 120000);
+    TRY(ooauthcc_config_set_connect_timeout_ms, cfg, 2000);
+    TRY(ooauthcc_config_set_request_timeout_ms, cfg, 5000);
+    TRY(ooauthcc_config_set_get_timeout_ms, cfg, 5000);
+    TRY(ooauthcc_config_set_refresh_skew_ms, cfg, 30000);
+    TRY(ooauthcc_config_set_refresh_ahead, cfg, 0.7);
+    TRY(ooauthcc_config_set_refresh_jitter, cfg, 0.1);
+    TRY(ooauthcc_config_set_max_retries, cfg, 5);
+    TRY(ooauthcc_config_set_retry_base_delay_ms, cfg, 100);
+    TRY(ooauthcc_config_set_retry_max_delay_ms, cfg, 1000);
+    TRY(ooauthcc_config_set_allow_insecure_http, cfg, true);
+    TRY(ooauthcc_config_set_token_prefix, cfg, "Token");
+    TRY(ooauthcc_config_set_header_name, cfg, "X-Auth");
+    TRY(ooauthcc_config_set_query_param, cfg, "access_token");
+    TRY(ooauthcc_config_add_allowed_host, cfg, "*.example.com");
+    TRY(ooauthcc_config_validate, cfg);
+    ooauthcc_client *client = client_from(cfg);
+    CHECK(strcmp(ooauthcc_client_header_name(client), "x-auth") == 0 ||
+          strcmp(ooauthcc_client_header_name(client), "X-Auth") == 0);
+    CHECK(strcmp(ooauthcc_client_query_param(client), "access_token") == 0);
+    TRY(ooauthcc_client_check_destination, client, "https://api.example.com/orders");
+    ooauthcc_client_free(client);
+
+    /* The empty string unsets optional settings. */
+    TRY(ooauthcc_config_set_query_param, cfg, "");
+    TRY(ooauthcc_config_set_audience, cfg, "");
+    client = client_from(cfg);
+    CHECK(ooauthcc_client_query_param(client) == NULL);
+    ooauthcc_client_free(client);
+
+    /* Credential sources and client assertions. */
+    TRY(ooauthcc_config_set_auth_method, cfg, OOAUTHCC_AUTH_METHOD_CLIENT_SECRET_JWT);
+    TRY(ooauthcc_config_set_signing_alg, cfg, "HS256");
+    TRY(ooauthcc_config_set_key_id, cfg, "kid-1");
+    TRY(ooauthcc_config_set_assertion_audience, cfg, "https://idp.example.com");
+    TRY(ooauthcc_config_set_assertion_lifetime_ms, cfg, 30000);
+    TRY(ooauthcc_config_validate, cfg);
+    TRY(ooauthcc_config_set_client_secret_env, cfg, "OOAUTHCC_TEST_SECRET"); /* two sources now */
+    ooauthcc_error *err = NULL;
+    EXPECT(&err, OOAUTHCC_STATUS_CONFIG, ooauthcc_config_validate, cfg);
+    CHECK(contains(ooauthcc_error_message(err), "client_secret"));
+    ooauthcc_error_free(err);
+    ooauthcc_config_free(cfg);
+
+    cfg = ooauthcc_config_new();
+    TRY(ooauthcc_config_set_token_url, cfg, "https://idp.example.com/oauth2/token");
+    TRY(ooauthcc_config_set_client_id, cfg, "file-secret");
+    TRY(ooauthcc_config_set_client_secret_file, cfg, "/run/secrets/client_secret");
+    TRY(ooauthcc_config_validate, cfg);
+    TRY(ooauthcc_config_set_client_secret_file, cfg, "");
+    TRY(ooauthcc_config_set_auth_method, cfg, OOAUTHCC_AUTH_METHOD_PRIVATE_KEY_JWT);
+    TRY(ooauthcc_config_set_private_key_env, cfg, "OOAUTHCC_TEST_KEY");
+    TRY(ooauthcc_config_validate, cfg);
+    TRY(ooauthcc_config_set_private_key_env, cfg, "");
+    TRY(ooauthcc_config_set_private_key_file, cfg, "/run/secrets/key.pem");
+    TRY(ooauthcc_config_validate, cfg);
+    TRY(ooauthcc_config_set_private_key, cfg, "not a pem");
+    EXPECT(&err, OOAUTHCC_STATUS_CONFIG, ooauthcc_config_validate, cfg);
+    ooauthcc_error_free(err);
+
+    /* Mutual TLS and private trust anchors: reached, and their PEM checked by core. */
+    TRY(ooauthcc_config_set_private_key, cfg, "");
+    TRY(ooauthcc_config_set_private_key_file, cfg, "");
+    TRY(ooauthcc_config_set_auth_method, cfg, OOAUTHCC_AUTH_METHOD_TLS_CLIENT_AUTH);
+    TRY(ooauthcc_config_set_client_cert, cfg, "not a certificate");
+    TRY(ooauthcc_config_set_client_key, cfg, "not a key");
+    TRY(ooauthcc_config_set_client_cert_file, cfg, "");
+    TRY(ooauthcc_config_set_client_key_file, cfg, "");
+    TRY(ooauthcc_config_set_ca_bundle, cfg, "");
+    TRY(ooauthcc_config_set_ca_bundle_file, cfg, "");
+    client = NULL;
+    EXPECT(&err, OOAUTHCC_STATUS_CONFIG, ooauthcc_client_new, cfg, &client);
+    CHECK(contains(ooauthcc_error_message(err), "client_cert") || contains(ooauthcc_error_message(err), "client_key"));
+    ooauthcc_error_free(err);
+    ooauthcc_config_free(cfg);
+}
+
+/* With only the issuer, the token endpoint comes from the server's RFC 8414 metadata. */
+static void test_discovery(void) {
+    ooauthcc_test_server *server = start_server("discovered", "s");
+    char issuer[128];
+    snprintf(issuer, sizeof issuer, "%s", ooauthcc_test_server_token_url(server));
+    char *slash = strrchr(issuer, '/');
+    CHECK(slash != NULL && strcmp(slash, "/token") == 0);
+    *slash = '\0';
+    ooauthcc_config *cfg = ooauthcc_config_new();
+    TRY(ooauthcc_config_set_issuer, cfg, issuer);
+    TRY(ooauthcc_config_set_client_id, cfg, "discovered");
+    TRY(ooauthcc_config_set_client_secret, cfg, "s");
+    ooauthcc_client *client = client_from(cfg);
+    ooauthcc_config_free(cfg);
+    ooauthcc_token *token = NULL;
+    TRY(ooauthcc_client_get_token, client, PATIENT_MS, &token);
+    CHECK(requests(server, "discovered") == 1);
+    ooauthcc_token_free(token);
+    ooauthcc_client_free(client);
+    ooauthcc_test_server_free(server);
+}
+
+static atomic_int log_records;
+static atomic_int log_leaks;
+
+static void on_log(void *user_data, const ooauthcc_log_record *rec) {
+    CHECK(user_data == (void *)&log_records);
+    CHECK(rec->level >= OOAUTHCC_LOG_LEVEL_ERROR && rec->level <= OOAUTHCC_LOG_LEVEL_TRACE);
+    CHECK(strncmp(rec->target, "ooauthcc", 8) == 0);
+    if (contains(rec->message, "log-secret") || contains(rec->message, "at_")) atomic_fetch_add(&log_leaks, 1);
+    atomic_fetch_add(&log_records, 1);
+}
+
+static void test_log_callback(void) {
+    TRY(ooauthcc_set_log_callback, on_log, &log_records, OOAUTHCC_LOG_LEVEL_DEBUG);
+    ooauthcc_test_server *server = start_server("logged", "log-secret");
+    ooauthcc_config *cfg = config_for(server, "logged", "log-secret");
+    ooauthcc_client *client = client_from(cfg);
+    ooauthcc_config_free(cfg);
+    ooauthcc_token *token = NULL;
+    TRY(ooauthcc_client_get_token, client, 0, &token);
+    TRY(ooauthcc_client_invalidate, client, ooauthcc_token_access_token(token), NULL);
+    ooauthcc_token_free(token);
+    CHECK(atomic_load(&log_records) >= 2); /* "sending token request", "token obtained", "invalidated" */
+    CHECK(atomic_load(&log_leaks) == 0);
+
+    TRY(ooauthcc_set_log_callback, NULL, NULL, OOAUTHCC_LOG_LEVEL_OFF);
+    int before = atomic_load(&log_records);
+    TRY(ooauthcc_client_get_token, client, 0, &token);
+    ooauthcc_token_free(token);
+    CHECK(atomic_load(&log_records) == before);
+    ooauthcc_client_free(client);
+    ooauthcc_test_server_free(server);
+}
+
+int main(void) {
+    test_version();
+    test_token_and_header();
+    test_documents_share_the_cache();
+    test_every_setting();
+    test_discovery();
+    test_log_callback();
+    printf("test_basic: ok\n");
+    return 0;
+}
