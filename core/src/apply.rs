@@ -9,7 +9,8 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::token::Token;
 
 impl Client {
-    /// The header that carries the token (default `Authorization`).
+    /// The header that carries the token (default `Authorization`), lower-cased
+    /// as HTTP header names are compared (`authorization`).
     pub fn header_name(&self) -> &str {
         self.settings().header_name.as_str()
     }

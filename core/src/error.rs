@@ -45,6 +45,27 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind, in code order: bindings map codes with it, and their tests
+    /// notice a new kind.
+    pub const ALL: &'static [ErrorKind] = &[
+        ErrorKind::NullArgument,
+        ErrorKind::InvalidArgument,
+        ErrorKind::Config,
+        ErrorKind::Transport,
+        ErrorKind::Timeout,
+        ErrorKind::HttpStatus,
+        ErrorKind::OAuth,
+        ErrorKind::MalformedResponse,
+        ErrorKind::Store,
+        ErrorKind::Usage,
+        ErrorKind::Internal,
+    ];
+
+    /// The kind whose [`ErrorKind::code`] is `code`.
+    pub fn from_code(code: u32) -> Option<ErrorKind> {
+        ErrorKind::ALL.iter().copied().find(|k| k.code() == code)
+    }
+
     /// The stable numeric status code of this kind (the C `ooauthcc_status`).
     pub fn code(self) -> u32 {
         self as u32
@@ -241,6 +262,11 @@ mod tests {
         assert_eq!(ErrorKind::Store.code(), 15);
         assert_eq!(ErrorKind::Usage.code(), 21);
         assert_eq!(ErrorKind::Internal.code(), 99);
+        for k in ErrorKind::ALL {
+            assert_eq!(ErrorKind::from_code(k.code()), Some(*k));
+        }
+        assert_eq!(ErrorKind::ALL.len(), 11, "a new kind must be added to ALL");
+        assert_eq!(ErrorKind::from_code(0), None);
     }
 
     #[test]

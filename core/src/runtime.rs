@@ -31,6 +31,9 @@ type TransportKey = (Duration, Option<[u8; 32]>);
 pub(crate) struct Slot {
     pub generation: u64,
     pub handle: Handle,
+    /// Kept so the leaked runtime stays reachable (leak checkers then see it
+    /// as the process-lifetime allocation it is, not as lost memory).
+    _runtime: &'static Runtime,
     /// reqwest clients by connect timeout and TLS material: one connection pool
     /// per transport setting.
     http: Mutex<HashMap<TransportKey, reqwest::Client>>,
@@ -75,8 +78,12 @@ pub(crate) fn slot() -> Result<Arc<Slot>> {
     // Leaked on purpose: the runtime lives as long as the process (or until a fork
     // makes it unusable, when it must not be dropped either).
     let runtime: &'static Runtime = Box::leak(Box::new(runtime));
-    let slot =
-        Arc::new(Slot { generation: current_gen, handle: runtime.handle().clone(), http: Mutex::new(HashMap::new()) });
+    let slot = Arc::new(Slot {
+        generation: current_gen,
+        handle: runtime.handle().clone(),
+        _runtime: runtime,
+        http: Mutex::new(HashMap::new()),
+    });
     SLOT.store(Some(Arc::clone(&slot)));
     Ok(slot)
 }
