@@ -32,7 +32,7 @@ libs="$(pkg-config --libs ooauthcc) -lpthread -Wl,-rpath,$prefix/lib"
 static_libs="-Wl,-Bstatic -looauthcc -Wl,-Bdynamic $(pkg-config --static --libs-only-l ooauthcc | sed 's/-looauthcc//')"
 
 echo "== compile (gcc -std=c11 / g++ -std=c++17, -Wall -Wextra -Werror)"
-c_programs=(test_basic test_errors test_args test_herd test_fork)
+c_programs=(test_basic test_errors test_args test_herd test_fork test_oidc_provider)
 for name in "${c_programs[@]}"; do
   gcc -std=c11 -Wall -Wextra -Werror -g $cflags -o "$work/$name" "tests/c/$name.c" $libs
 done
@@ -70,8 +70,25 @@ run() { # name, command...
 
 echo "== run"
 for name in "${programs[@]}"; do
+  [ "$name" = test_oidc_provider ] && continue # below, with its server
   run "$name" "$work/$name"
 done
+
+echo "== C against the third-party authorization server (npm oidc-provider)"
+oidc_dir="${OOAUTHCC_OIDC_PROVIDER_DIR:-$(scripts/oidc-provider-install.sh)}"
+keys="$PWD/core/tests/fixtures/keys"
+# The server exits when its stdin closes: the fifo's writer (sleep) is killed on exit.
+mkfifo "$work/oidc.stdin"
+sleep 3600 > "$work/oidc.stdin" &
+oidc_keepalive=$!
+OOAUTHCC_PKJWT_PUBLIC_KEY="$keys/rsa.pub.pem" node "$oidc_dir/server.mjs" < "$work/oidc.stdin" > "$work/oidc.out" 2>/dev/null &
+oidc_pid=$!
+trap 'kill $oidc_pid $oidc_keepalive 2>/dev/null || true' EXIT
+for _ in $(seq 100); do grep -q '^READY ' "$work/oidc.out" 2>/dev/null && break; sleep 0.1; done
+oidc_issuer=$(sed -n 's/^READY //p' "$work/oidc.out")
+[ -n "$oidc_issuer" ] || { echo "oidc-provider did not start" >&2; exit 1; }
+run test_oidc_provider env OOAUTHCC_TEST_ISSUER="$oidc_issuer" OOAUTHCC_TEST_KEYS="$keys" "$work/test_oidc_provider"
+run oidc_provider_counts python3 tests/c/check_oidc_counts.py "$oidc_issuer" "$work/test_oidc_provider.log"
 run ctypes_smoke python3 tests/c/ctypes_smoke.py "$lib"
 
 if [ "${OOAUTHCC_VALGRIND:-1}" != "0" ]; then
@@ -84,6 +101,7 @@ if [ "${OOAUTHCC_VALGRIND:-1}" != "0" ]; then
   vg=(valgrind --error-exitcode=1 --suppressions=tests/c/valgrind.supp -q)
   for name in "${programs[@]}"; do
     [ "$name" = example_static ] && continue # the same code as example_c
+    [ "$name" = test_oidc_provider ] && continue # needs its server; run once above
     if [ "$name" = test_fork ]; then
       # Memory errors still fail, but no leak check: in a forked child, memory
       # that the parent's other threads owned is unreachable by construction.

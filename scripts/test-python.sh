@@ -35,6 +35,12 @@ python -m mypy.stubtest ooauthcc --allowlist python/stubtest-allowlist.txt
 echo "== python: mypy --strict (package and tests)"
 (cd python && python -m mypy --strict ooauthcc tests bench)
 
+echo "== python: the third-party authorization server for the conformance tests"
+if [ -z "${OOAUTHCC_OIDC_PROVIDER_DIR:-}" ]; then
+  OOAUTHCC_OIDC_PROVIDER_DIR="$(scripts/oidc-provider-install.sh)"
+  export OOAUTHCC_OIDC_PROVIDER_DIR
+fi
+
 echo "== python: pytest (against the installed package)"
 cd python
 pytest
