@@ -12,7 +12,7 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
-use std::sync::{Arc, Barrier};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
@@ -21,25 +21,9 @@ use ooauthcc_core::testing::{AuthServer, ClientRegistration};
 use ooauthcc_core::{Client, ClientConfig};
 use parking_lot::Mutex;
 
-/// Runs `f` `iters` times on each of `threads` threads started together; returns the wall time.
-fn concurrent<F: Fn() + Sync>(threads: usize, iters: u64, f: &F) -> Duration {
-    let barrier = Barrier::new(threads + 1);
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
-                barrier.wait();
-                for _ in 0..iters {
-                    f();
-                }
-                barrier.wait();
-            });
-        }
-        barrier.wait();
-        let start = Instant::now();
-        barrier.wait();
-        start.elapsed()
-    })
-}
+#[path = "support/concurrent.rs"]
+mod concurrent;
+use concurrent::concurrent;
 
 struct MutexCache {
     slot: Mutex<Option<(Arc<String>, Instant)>>,

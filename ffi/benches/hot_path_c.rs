@@ -14,8 +14,7 @@
 
 use std::hint::black_box;
 use std::ptr;
-use std::sync::Barrier;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use ooauthcc::client::{ooauthcc_client, ooauthcc_client_free, ooauthcc_client_get_token, ooauthcc_client_new};
@@ -25,25 +24,9 @@ use ooauthcc::token::{ooauthcc_token, ooauthcc_token_access_token, ooauthcc_toke
 use ooauthcc_core::testing::{AuthServer, ClientRegistration};
 use ooauthcc_core::{Client, ClientConfig};
 
-/// Runs `f` `iters` times on each of `threads` threads started together; returns the wall time.
-fn concurrent<F: Fn() + Sync>(threads: usize, iters: u64, f: &F) -> Duration {
-    let barrier = Barrier::new(threads + 1);
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
-                barrier.wait();
-                for _ in 0..iters {
-                    f();
-                }
-                barrier.wait();
-            });
-        }
-        barrier.wait();
-        let start = Instant::now();
-        barrier.wait();
-        start.elapsed()
-    })
-}
+#[path = "../../core/benches/support/concurrent.rs"]
+mod concurrent;
+use concurrent::concurrent;
 
 /// A C client handle that may be shared by the benchmark threads (the type is
 /// documented thread-safe).
