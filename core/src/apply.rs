@@ -9,10 +9,9 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::token::Token;
 
 impl Client {
-    /// The header that carries the token (default `Authorization`), lower-cased
-    /// as HTTP header names are compared (`authorization`).
+    /// The header that carries the token, as configured (default `Authorization`).
     pub fn header_name(&self) -> &str {
-        self.settings().header_name.as_str()
+        &self.settings().header_name
     }
 
     /// `"<prefix> <token>"` for the header (`"Bearer …"` by default).

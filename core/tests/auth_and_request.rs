@@ -147,7 +147,7 @@ fn applying_a_token() {
     let h = client.authorization_header_blocking().unwrap();
     let t = client.get_token_blocking().unwrap();
     assert_eq!(h, format!("DPoP {}", t.access_token()));
-    assert_eq!(client.header_name(), "x-auth");
+    assert_eq!(client.header_name(), "X-Auth");
 
     let q = Client::new(config(&server, &id).with_query_param("access_token").with_allowed_hosts(["api.example.com"]))
         .unwrap();

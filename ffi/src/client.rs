@@ -168,9 +168,7 @@ pub unsafe extern "C" fn ooauthcc_client_new(
         let (cfg, out) = unsafe { (config_ref(cfg)?, Out::new(out, "out")?) };
         let client = Client::new(cfg.clone())?;
         let handle = ClientHandle {
-            // The configured spelling (`Authorization`); core's `header_name()`
-            // gives the lower-cased form its HTTP library normalises to.
-            header_name: c_string(&cfg.header_name),
+            header_name: c_string(client.header_name()),
             query_param: opt_c_string(client.query_param()),
             last: ArcSwapOption::empty(),
             client,

@@ -93,23 +93,9 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    const KINDS: [ErrorKind; 11] = [
-        ErrorKind::NullArgument,
-        ErrorKind::InvalidArgument,
-        ErrorKind::Config,
-        ErrorKind::Transport,
-        ErrorKind::Timeout,
-        ErrorKind::HttpStatus,
-        ErrorKind::OAuth,
-        ErrorKind::MalformedResponse,
-        ErrorKind::Store,
-        ErrorKind::Usage,
-        ErrorKind::Internal,
-    ];
-
     #[test]
     fn values_are_core_codes_and_names() {
-        for kind in KINDS {
+        for &kind in ErrorKind::ALL {
             let status = ooauthcc_status::from_kind(kind);
             assert_eq!(status as u32, kind.code(), "{kind:?}");
             // SAFETY: ooauthcc_status_name returns a static NUL-terminated string.

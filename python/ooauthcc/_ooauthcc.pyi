@@ -17,6 +17,7 @@ __all__ = [
     "Fault",
     "RecordedRequest",
     "SETTINGS",
+    "_CORE_FIELDS",
     "Stats",
     "Token",
     "_BenchFloor",
@@ -29,6 +30,7 @@ __version__: str
 CORE_VERSION: str
 ENV_PREFIX: str
 SETTINGS: list[str]
+_CORE_FIELDS: list[str]  # core ClientConfig::FIELDS + RUST_ONLY_FIELDS, for a consistency test
 
 _Seconds: TypeAlias = Union[float, timedelta]
 _Path: TypeAlias = Union[str, PathLike[str]]

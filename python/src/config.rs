@@ -331,22 +331,8 @@ fn duration(py: Python<'_>, name: &str, v: &Bound<'_, PyAny>) -> PyResult<Durati
     } else {
         number(name, v).map_err(|_| wrong_type(name, "a number of seconds (or a timedelta)", v))?
     };
-    // Same rule as core's configuration documents: non-negative, at most a year.
-    if !secs.is_finite() || secs < 0.0 {
-        return Err(errors::new(
-            py,
-            Class::Config,
-            format!("invalid setting `{name}`: must be a non-negative number of seconds, got {secs}"),
-        ));
-    }
-    if secs > 365.0 * 86_400.0 {
-        return Err(errors::new(
-            py,
-            Class::Config,
-            format!("invalid setting `{name}`: {secs} seconds is more than a year"),
-        ));
-    }
-    Ok(Duration::from_secs_f64(secs))
+    // Core's rule for every duration setting (non-negative, at most a year).
+    ClientConfig::duration_from_secs(name, secs).map_err(|e| errors::from_core(py, &e))
 }
 
 /// An optional per-call timeout in seconds.

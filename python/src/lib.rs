@@ -44,6 +44,13 @@ mod _ooauthcc {
         m.add("CORE_VERSION", ooauthcc_core::VERSION)?;
         m.add("ENV_PREFIX", crate::config::ENV_PREFIX)?;
         m.add("SETTINGS", crate::config::SETTINGS.iter().map(|(n, _)| *n).collect::<Vec<_>>())?;
+        // The core's own list, so a test notices a core setting Python lacks.
+        let core_fields: Vec<&str> = ooauthcc_core::ClientConfig::FIELDS
+            .iter()
+            .chain(ooauthcc_core::ClientConfig::RUST_ONLY_FIELDS)
+            .copied()
+            .collect();
+        m.add("_CORE_FIELDS", core_fields)?;
         crate::interp::register(m)?;
         crate::logging::install();
         Ok(())

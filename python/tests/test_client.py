@@ -216,3 +216,9 @@ def test_stub_lists_every_setting() -> None:
     new = next(n for n in client.body if isinstance(n, ast.FunctionDef) and n.name == "__new__")
     names = [a.arg for a in new.args.args[1:]] + [a.arg for a in new.args.kwonlyargs]
     assert sorted(names) == sorted(_ooauthcc.SETTINGS)
+
+
+def test_every_core_setting_is_a_python_setting() -> None:
+    from ooauthcc import _ooauthcc
+
+    assert sorted(_ooauthcc.SETTINGS) == sorted(_ooauthcc._CORE_FIELDS)

@@ -51,7 +51,8 @@ pub(crate) struct Settings {
     pub retry_base_delay: Duration,
     pub retry_max_delay: Duration,
     pub token_prefix: String,
-    pub header_name: reqwest::header::HeaderName,
+    /// As configured (validated as a header name; HTTP compares names case-insensitively).
+    pub header_name: String,
     pub query_param: Option<String>,
     /// Lower-cased; `*.example.com` entries match subdomains.
     pub allowed_hosts: Vec<String>,
@@ -159,7 +160,7 @@ impl Settings {
         if c.token_prefix.chars().any(|ch| ch.is_whitespace() || ch.is_control()) {
             return Err(Error::config("token_prefix", "must not contain whitespace or control characters"));
         }
-        let header_name = reqwest::header::HeaderName::from_bytes(c.header_name.as_bytes()).map_err(|_| {
+        reqwest::header::HeaderName::from_bytes(c.header_name.as_bytes()).map_err(|_| {
             Error::config("header_name", format!("{:?} is not a valid HTTP header name", c.header_name))
         })?;
         if let Some(q) = &c.query_param {
@@ -207,7 +208,7 @@ impl Settings {
             retry_base_delay: c.retry_base_delay,
             retry_max_delay: c.retry_max_delay,
             token_prefix: c.token_prefix.clone(),
-            header_name,
+            header_name: c.header_name.clone(),
             query_param: c.query_param.clone(),
             allowed_hosts,
             allow_insecure_http: c.allow_insecure_http,
