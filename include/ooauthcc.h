@@ -943,6 +943,33 @@ ooauthcc_status ooauthcc_config_set_allow_insecure_http(struct ooauthcc_config *
                                                         struct ooauthcc_error **err);
 
 /**
+ * Shares tokens with other processes through this Redis server (`store_url`:
+ * `redis://[:password@]host:port[/db]` or `redis+unix:///path/to/socket`).
+ * The URL may hold a password: the library keeps it like a secret and never
+ * prints it. The empty string unsets it (tokens cached in this process only).
+ */
+ooauthcc_status ooauthcc_config_set_store_url(struct ooauthcc_config *cfg,
+                                              const char *url,
+                                              struct ooauthcc_error **err);
+
+/**
+ * Sets the lease of the cross-process fetch lock (`store_lock_lease`, default
+ * 5 000 ms): a process that dies while fetching holds the lock at most this
+ * long. Must be shorter than the request timeout.
+ */
+ooauthcc_status ooauthcc_config_set_store_lock_lease_ms(struct ooauthcc_config *cfg,
+                                                        uint64_t ms,
+                                                        struct ooauthcc_error **err);
+
+/**
+ * Sets the deadline of one store operation (`store_timeout`, default 500 ms):
+ * a slower or unreachable store is skipped and this process fetches alone.
+ */
+ooauthcc_status ooauthcc_config_set_store_timeout_ms(struct ooauthcc_config *cfg,
+                                                     uint64_t ms,
+                                                     struct ooauthcc_error **err);
+
+/**
  * The status of the failed call (never `OOAUTHCC_STATUS_OK`);
  * `OOAUTHCC_STATUS_NULL_ARGUMENT` when `error` is NULL.
  */

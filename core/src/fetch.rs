@@ -54,8 +54,15 @@ pub(crate) struct FetchContext<'a> {
     pub discovered: &'a ArcSwapOption<Metadata>,
 }
 
-/// Fetches a token, retrying transient failures as the settings allow.
+/// A token for a flight: from the shared store when one is configured and holds
+/// a fresh token, else from the token endpoint (see [`crate::store`]).
 pub(crate) async fn fetch(ctx: &FetchContext<'_>) -> Result<Token> {
+    crate::store::obtain(ctx).await
+}
+
+/// Fetches a token from the token endpoint, retrying transient failures as the
+/// settings allow.
+pub(crate) async fn fetch_from_server(ctx: &FetchContext<'_>) -> Result<Token> {
     let mut attempt = 0;
     loop {
         match fetch_once(ctx).await {

@@ -36,6 +36,9 @@ pub(crate) struct CacheKey {
     /// The lifecycle settings change how long a token is served, so clients that
     /// disagree on them keep separate entries.
     lifecycle: [u64; 4],
+    /// The shared store's URL: clients sharing tokens with other processes
+    /// keep an entry apart from clients that do not.
+    store: Option<[u8; 32]>,
 }
 
 impl CacheKey {
@@ -71,7 +74,20 @@ impl CacheKey {
                 s.refresh_ahead.to_bits(),
                 s.refresh_jitter.to_bits(),
             ],
+            store: s.store.as_ref().map(|st| st.fingerprint),
         }
+    }
+
+    /// What identifies the token in a store shared between processes: every
+    /// field that changes which token the server issues, and nothing that is
+    /// local to this process (where the credential is read from, salted
+    /// fingerprints, lifecycle settings). The credential itself goes into the
+    /// store's key derivation instead (see `store::sealed`). Processes of the
+    /// same ooauthcc version derive the same bytes.
+    pub(crate) fn store_identity(&self) -> Vec<u8> {
+        let shared =
+            CacheKey { secret: None, private_key: None, tls: None, lifecycle: [0; 4], store: None, ..self.clone() };
+        format!("{shared:?}").into_bytes()
     }
 }
 

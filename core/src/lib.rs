@@ -47,6 +47,7 @@ mod retry;
 mod runtime;
 mod secret;
 mod stats;
+mod store;
 mod tls;
 mod token;
 

@@ -37,6 +37,10 @@ pub(crate) struct Slot {
     /// reqwest clients by connect timeout and TLS material: one connection pool
     /// per transport setting.
     http: Mutex<HashMap<TransportKey, reqwest::Client>>,
+    /// Shared-store connections by URL (fingerprint): one per server, reused
+    /// by every cache entry that shares tokens through it.
+    #[cfg(feature = "redis")]
+    stores: Mutex<HashMap<[u8; 32], Arc<crate::store::redis::RedisStore>>>,
 }
 
 static SLOT: ArcSwapOption<Slot> = ArcSwapOption::const_empty();
@@ -83,6 +87,8 @@ pub(crate) fn slot() -> Result<Arc<Slot>> {
         handle: runtime.handle().clone(),
         _runtime: runtime,
         http: Mutex::new(HashMap::new()),
+        #[cfg(feature = "redis")]
+        stores: Mutex::new(HashMap::new()),
     });
     SLOT.store(Some(Arc::clone(&slot)));
     Ok(slot)
@@ -103,6 +109,19 @@ impl Slot {
         let client = crate::http::build_client(connect_timeout, tls.map(Arc::as_ref))?;
         clients.insert(key, client.clone());
         Ok(client)
+    }
+
+    /// The connection to the shared store `st` of this generation, set up on
+    /// first use. Must be called on the runtime (the connection's tasks live there).
+    #[cfg(feature = "redis")]
+    pub(crate) fn redis_store(&self, st: &crate::store::StoreSettings) -> Result<Arc<crate::store::redis::RedisStore>> {
+        let mut stores = self.stores.lock();
+        if let Some(s) = stores.get(&st.fingerprint) {
+            return Ok(Arc::clone(s));
+        }
+        let store = Arc::new(crate::store::redis::RedisStore::open(st.url.expose())?);
+        stores.insert(st.fingerprint, Arc::clone(&store));
+        Ok(store)
     }
 }
 

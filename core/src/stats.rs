@@ -51,6 +51,10 @@ pub(crate) struct Counters {
     pub background_refreshes: AtomicU64,
     pub failures: AtomicU64,
     pub fetches: AtomicU64,
+    pub store_hits: AtomicU64,
+    pub store_waits: AtomicU64,
+    pub store_errors: AtomicU64,
+    pub store_rejected: AtomicU64,
 }
 
 impl Counters {
@@ -62,6 +66,10 @@ impl Counters {
             background_refreshes: self.background_refreshes.load(Ordering::Relaxed),
             failures: self.failures.load(Ordering::Relaxed),
             fetches: self.fetches.load(Ordering::Relaxed),
+            store_hits: self.store_hits.load(Ordering::Relaxed),
+            store_waits: self.store_waits.load(Ordering::Relaxed),
+            store_errors: self.store_errors.load(Ordering::Relaxed),
+            store_rejected: self.store_rejected.load(Ordering::Relaxed),
         }
     }
 }
@@ -89,6 +97,17 @@ pub struct Stats {
     /// Fetches started, foreground and background (one fetch may send several
     /// requests when it retries).
     pub fetches: u64,
+    /// Fetches answered from the shared store (`store_url`) with a token
+    /// another process had just obtained, instead of a token request.
+    pub store_hits: u64,
+    /// Fetches that waited for another process holding the store's fetch lock.
+    pub store_waits: u64,
+    /// Store operations that failed or timed out; each fetch it affected went
+    /// ahead without the store (the caller still got its token).
+    pub store_errors: u64,
+    /// Reads of store values that failed authentication (not written with
+    /// this client's credential, or tampered with); such values are ignored.
+    pub store_rejected: u64,
 }
 
 #[cfg(test)]

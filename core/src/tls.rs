@@ -17,6 +17,10 @@ pub(crate) struct Tls {
     pub roots: Vec<reqwest::Certificate>,
     /// Identifies the material in cache and connection-pool keys (salted hash).
     pub fingerprint: [u8; 32],
+    /// Certificate chain and private key (PEM): a credential from which the
+    /// shared store derives its key, like a client secret.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    pub identity_pem: Option<Secret>,
 }
 
 impl std::fmt::Debug for Tls {
@@ -67,9 +71,9 @@ pub(crate) fn from_config(c: &ClientConfig) -> Result<Option<Arc<Tls>>> {
     if ca.is_some() && roots.is_empty() {
         return Err(Error::config("ca_bundle", "holds no certificate"));
     }
-    let mut all = identity_pem.map(|s| s.expose().to_owned()).unwrap_or_default();
+    let mut all = identity_pem.as_ref().map(|s| s.expose().to_owned()).unwrap_or_default();
     all.push_str(&String::from_utf8_lossy(ca.as_deref().unwrap_or_default()));
-    Ok(Some(Arc::new(Tls { identity, roots, fingerprint: Secret::new(all).fingerprint() })))
+    Ok(Some(Arc::new(Tls { identity, roots, fingerprint: Secret::new(all).fingerprint(), identity_pem })))
 }
 
 /// The inline value or the file's content of one setting; both at once is an error.

@@ -17,7 +17,7 @@ use crate::status::ooauthcc_status;
 ///
 /// # Safety
 /// `cfg` is NULL or a live config used by this thread only.
-unsafe fn set(
+pub(crate) unsafe fn set(
     cfg: *mut ooauthcc_config,
     err: *mut *mut ooauthcc_error,
     set: impl FnOnce(&mut ClientConfig) -> Result<(), Error>,
@@ -30,7 +30,7 @@ unsafe fn set(
 
 /// `ms` as a duration for `setting`, under core's rule for every duration
 /// setting (at most a year; the same check and message as in documents).
-fn millis(setting: &str, ms: u64) -> Result<Duration, Error> {
+pub(crate) fn millis(setting: &str, ms: u64) -> Result<Duration, Error> {
     ClientConfig::duration_from_secs(setting, ms as f64 / 1000.0)?;
     Ok(Duration::from_millis(ms))
 }

@@ -39,6 +39,7 @@ mod strings;
 pub mod client;
 pub mod config;
 pub mod config_credentials;
+pub mod config_store;
 pub mod config_text;
 pub mod config_tls;
 pub mod config_tuning;

@@ -56,6 +56,9 @@ const C_SETTERS: &[(&str, &str)] = &[
     ("header_name", "ooauthcc_config_set_header_name"),
     ("query_param", "ooauthcc_config_set_query_param"),
     ("allowed_hosts", "ooauthcc_config_add_allowed_host"),
+    ("store_url", "ooauthcc_config_set_store_url"),
+    ("store_lock_lease", "ooauthcc_config_set_store_lock_lease_ms"),
+    ("store_timeout", "ooauthcc_config_set_store_timeout_ms"),
 ];
 
 /// The settings core accepts in documents (tested in core against its schema).

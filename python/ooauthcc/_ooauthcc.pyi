@@ -90,6 +90,9 @@ class Client:
         header_name: Optional[str] = None,
         query_param: Optional[str] = None,
         allowed_hosts: Optional[Iterable[str]] = None,
+        store_url: Optional[str] = None,
+        store_lock_lease: Optional[_Seconds] = None,
+        store_timeout: Optional[_Seconds] = None,
     ) -> Self: ...
     @classmethod
     def from_dict(cls, settings: Mapping[str, Any]) -> Client: ...

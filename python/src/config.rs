@@ -81,6 +81,9 @@ pub(crate) const SETTINGS: &[(&str, Env)] = &[
     ("header_name", Env::Text),
     ("query_param", Env::Text),
     ("allowed_hosts", Env::List),
+    ("store_url", Env::Text),
+    ("store_lock_lease", Env::Number),
+    ("store_timeout", Env::Number),
 ];
 
 /// The prefix of the environment variables read by `Client.from_env()`.
@@ -213,6 +216,9 @@ fn set(py: Python<'_>, c: &mut ClientConfig, name: &str, v: &Bound<'_, PyAny>) -
         "header_name" => c.header_name = string(name, v)?,
         "query_param" => c.query_param = Some(string(name, v)?),
         "allowed_hosts" => c.allowed_hosts = strings(name, v)?,
+        "store_url" => c.store_url = Some(string(name, v)?.into()),
+        "store_lock_lease" => c.store_lock_lease = duration(py, name, v)?,
+        "store_timeout" => c.store_timeout = duration(py, name, v)?,
         other => return Err(errors::new(py, Class::Config, format!("unknown setting `{other}`"))),
     }
     Ok(())

@@ -164,6 +164,22 @@ pub struct ClientConfig {
     /// Hosts the token may be sent to (`api.example.com`, `*.example.com`).
     /// Empty: any host over https, and loopback hosts over http.
     pub allowed_hosts: Vec<String>,
+    /// Share tokens with other processes through this Redis server
+    /// (`redis://[:password@]host:port[/db]`, or `redis+unix:///path.sock`):
+    /// a whole fleet then makes one token request per renewal. Unset: tokens
+    /// are cached in this process only. Needs the `redis` cargo feature (the C
+    /// library and the Python package have it). See DESIGN.md, "Shared store".
+    pub store_url: Option<Secret>,
+    /// How long the cross-process fetch lock is held without renewal: a holder
+    /// that dies lets another process fetch after at most this long. Renewed
+    /// while the fetch runs; must be shorter than `request_timeout` (default 5 s).
+    #[serde(deserialize_with = "secs::deserialize")]
+    pub store_lock_lease: Duration,
+    /// Deadline of one store operation; a slower or unreachable store is skipped
+    /// (with a warning and `Stats::store_errors`) and the token is fetched by
+    /// this process alone (default 0.5 s).
+    #[serde(deserialize_with = "secs::deserialize")]
+    pub store_timeout: Duration,
 }
 
 impl Default for ClientConfig {
@@ -217,6 +233,9 @@ impl Default for ClientConfig {
             header_name: "Authorization".into(),
             query_param: None,
             allowed_hosts: Vec::new(),
+            store_url: None,
+            store_lock_lease: Duration::from_secs(5),
+            store_timeout: Duration::from_millis(500),
         }
     }
 }
@@ -318,6 +337,12 @@ with_setters! {
     with_query_param(query_param: impl Into<String>) => Some(query_param.into());
     /// Sets the hosts the token may be sent to.
     with_allowed_hosts(allowed_hosts: impl IntoIterator<Item = impl Into<String>>) => allowed_hosts.into_iter().map(Into::into).collect();
+    /// Shares tokens with other processes through this Redis server.
+    with_store_url(store_url: impl Into<Secret>) => Some(store_url.into());
+    /// Sets the lease of the cross-process fetch lock.
+    with_store_lock_lease(store_lock_lease: Duration) => store_lock_lease;
+    /// Sets the deadline of one store operation.
+    with_store_timeout(store_timeout: Duration) => store_timeout;
 }
 
 impl ClientConfig {
@@ -420,6 +445,9 @@ impl ClientConfig {
         "header_name",
         "query_param",
         "allowed_hosts",
+        "store_url",
+        "store_lock_lease",
+        "store_timeout",
     ];
 
     /// Fields that only the Rust API can set (callbacks): not in documents.
@@ -461,6 +489,7 @@ impl fmt::Debug for ClientConfig {
             .field("cookies", &self.cookies.keys().collect::<Vec<_>>())
             .field("grant_type", &self.grant_type)
             .field("auth_method", &self.auth_method)
+            .field("store_url", &self.store_url.as_ref().map(|_| "***"))
             .finish_non_exhaustive()
     }
 }

@@ -57,6 +57,8 @@ pub(crate) struct Settings {
     /// Lower-cased; `*.example.com` entries match subdomains.
     pub allowed_hosts: Vec<String>,
     pub allow_insecure_http: bool,
+    /// The shared token store, when `store_url` is set.
+    pub store: Option<std::sync::Arc<crate::store::StoreSettings>>,
 }
 
 /// Parameters the library sets itself; an extra parameter may not replace them.
@@ -178,7 +180,7 @@ impl Settings {
             }
             allowed_hosts.push(h);
         }
-        Ok(Settings {
+        let mut settings = Settings {
             endpoint,
             client_id: c.client_id.clone(),
             client_secret,
@@ -212,7 +214,11 @@ impl Settings {
             query_param: c.query_param.clone(),
             allowed_hosts,
             allow_insecure_http: c.allow_insecure_http,
-        })
+            store: None,
+        };
+        // Last: the store's identity is derived from every other setting.
+        settings.store = crate::store::StoreSettings::from_config(c, &settings)?.map(std::sync::Arc::new);
+        Ok(settings)
     }
 }
 

@@ -181,6 +181,12 @@ impl AuthServer {
         self.shared.issued()
     }
 
+    /// When a token this server issued expires (by the server's wall clock);
+    /// `None` for a token it did not issue.
+    pub fn token_expiry(&self, token: &str) -> Option<std::time::SystemTime> {
+        self.shared.expiry(token)
+    }
+
     /// Whether this server issued the token and it has not expired by the
     /// server's wall clock, so a test can act as a resource server.
     pub fn is_valid_token(&self, token: &str) -> bool {

@@ -221,6 +221,11 @@ impl Shared {
         self.inner.lock().issued.clone()
     }
 
+    /// When a token issued here expires.
+    pub(crate) fn expiry(&self, token: &str) -> Option<SystemTime> {
+        self.inner.lock().expiries.get(token).copied()
+    }
+
     /// Whether the token was issued here and has not expired.
     pub(crate) fn is_valid(&self, token: &str) -> bool {
         let expires_at = self.inner.lock().expiries.get(token).copied();

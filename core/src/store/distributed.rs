@@ -1,0 +1,243 @@
+//! Single flight across processes, on Redis: look in the store, else take the
+//! fetch lock and fetch, else wait for whoever holds it.
+//!
+//! ```text
+//! read ──fresh──> done (store hit)
+//!   │ none/stale
+//!   ▼
+//! SET lock NX PX lease ──won──> read again ─> fetch (lease renewed) ─> SET token, DEL lock, PUBLISH
+//!   │ lost
+//!   ▼
+//! SUBSCRIBE ready; until a token appears: wake on a message or every lease/4,
+//! read; lock gone with no token (holder failed or died) → try the lock again
+//! ```
+//!
+//! Any store failure before this process fetched ends in a fetch of its own
+//! (warning + `store_errors`); after it fetched, in keeping the token locally.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt as _;
+use tokio::time::Instant;
+
+use super::StoreSettings;
+use super::redis::RedisStore;
+use super::sealed::{Rejected, Sealer};
+use crate::clock;
+use crate::error::{Error, ErrorKind, Result};
+use crate::fetch::{self, FetchContext};
+use crate::runtime;
+use crate::stats::bump;
+use crate::token::Token;
+
+/// The fetch of `ctx`, shared through the store `st` with other processes.
+pub(super) async fn obtain(ctx: &FetchContext<'_>, st: &StoreSettings) -> Result<Token> {
+    // A credential that cannot be read (a missing file, say) fails the fetch
+    // itself, with the error the caller needs to see: not a store problem.
+    let sealer = Sealer::derive(ctx.settings, &st.identity)?;
+    match through_store(ctx, st, &sealer).await {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            bump(&ctx.counters.store_errors);
+            tracing::warn!(client_id = %ctx.settings.client_id, error = %e, "token store unavailable; fetching without it");
+            fetch::fetch_from_server(ctx).await
+        }
+    }
+}
+
+/// `Ok(outcome)` once the store settled it: a stored token, or the result of
+/// the fetch this process made holding the lock. `Err` when the store failed
+/// before this process fetched.
+async fn through_store(ctx: &FetchContext<'_>, st: &StoreSettings, sealer: &Sealer) -> Result<Result<Token>> {
+    let redis = runtime::slot()?.redis_store(st)?;
+    let give_up_at = Instant::now() + wait_limit(ctx, st);
+    let mut counted_wait = false;
+    loop {
+        if let Some(t) = read_fresh(ctx, st, &redis, sealer).await? {
+            bump(&ctx.counters.store_hits);
+            return Ok(Ok(t));
+        }
+        let owner = random_owner()?;
+        if redis.try_lock(&sealer.lock_key, &owner, st.lock_lease, st.timeout).await? {
+            return Ok(fetch_holding_lock(ctx, st, &redis, sealer, owner).await);
+        }
+        if !counted_wait {
+            bump(&ctx.counters.store_waits);
+            counted_wait = true;
+        }
+        if let Some(t) = wait_for_holder(ctx, st, &redis, sealer, give_up_at).await? {
+            bump(&ctx.counters.store_hits);
+            return Ok(Ok(t));
+        }
+    }
+}
+
+async fn fetch_holding_lock(
+    ctx: &FetchContext<'_>,
+    st: &StoreSettings,
+    redis: &Arc<RedisStore>,
+    sealer: &Sealer,
+    owner: String,
+) -> Result<Token> {
+    // The previous holder may have stored its token and released the lock
+    // between our read and our SET NX.
+    if let Ok(Some(t)) = read_fresh(ctx, st, redis, sealer).await {
+        release(ctx, st, redis, sealer, &owner).await;
+        bump(&ctx.counters.store_hits);
+        return Ok(t);
+    }
+    let renewer = spawn_renewer(st, redis, &sealer.lock_key, &owner);
+    let result = fetch::fetch_from_server(ctx).await;
+    drop(renewer);
+    if let Ok(t) = &result {
+        let stored = match sealer.seal(t) {
+            Ok(value) => {
+                let ttl = t.expires_at().duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO);
+                redis.set(&sealer.token_key, &value, ttl, st.timeout).await
+            }
+            Err(e) => Err(e),
+        };
+        if let Err(e) = stored {
+            bump(&ctx.counters.store_errors);
+            tracing::warn!(client_id = %ctx.settings.client_id, error = %e, "could not share the new token through the store");
+        }
+    }
+    release(ctx, st, redis, sealer, &owner).await;
+    result
+}
+
+/// Releases our lock and wakes the waiting processes (best effort: a lock we
+/// fail to release expires after its lease).
+async fn release(ctx: &FetchContext<'_>, st: &StoreSettings, redis: &RedisStore, sealer: &Sealer, owner: &str) {
+    let done = match redis.unlock(&sealer.lock_key, owner, st.timeout).await {
+        Ok(()) => redis.publish(&sealer.channel, st.timeout).await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = done {
+        bump(&ctx.counters.store_errors);
+        tracing::warn!(client_id = %ctx.settings.client_id, error = %e, "could not release the store's fetch lock");
+    }
+}
+
+/// Waits until the lock holder publishes a token (`Some`) or the lock is gone
+/// without one (`None`: the holder failed or died; the caller tries the lock).
+async fn wait_for_holder(
+    ctx: &FetchContext<'_>,
+    st: &StoreSettings,
+    redis: &RedisStore,
+    sealer: &Sealer,
+    give_up_at: Instant,
+) -> Result<Option<Token>> {
+    // Subscribed before looking, so a publish between our look and our wait
+    // is not missed. Without a subscription we still poll.
+    let mut sub = match redis.subscribe(&sealer.channel, st.timeout).await {
+        Ok(s) => Some(s),
+        Err(e) => {
+            tracing::debug!(error = %e, "no store subscription; polling");
+            None
+        }
+    };
+    let poll = (st.lock_lease / 4).clamp(Duration::from_millis(25), Duration::from_millis(500));
+    loop {
+        if let Some(t) = read_fresh(ctx, st, redis, sealer).await? {
+            return Ok(Some(t));
+        }
+        if !redis.is_locked(&sealer.lock_key, st.timeout).await? {
+            return Ok(None);
+        }
+        if Instant::now() >= give_up_at {
+            return Err(Error::new(
+                ErrorKind::Store,
+                "another process has held the store's fetch lock longer than a fetch can take",
+            ));
+        }
+        let woke = match &mut sub {
+            Some(s) => {
+                let mut messages = s.on_message();
+                tokio::select! {
+                    m = messages.next() => m.is_some(),
+                    () = tokio::time::sleep(poll) => true,
+                }
+            }
+            None => {
+                tokio::time::sleep(poll).await;
+                true
+            }
+        };
+        if !woke {
+            // The subscription's connection closed: poll from now on.
+            sub = None;
+        }
+    }
+}
+
+/// The stored token if it opens and is fresh for this process.
+async fn read_fresh(
+    ctx: &FetchContext<'_>,
+    st: &StoreSettings,
+    redis: &RedisStore,
+    sealer: &Sealer,
+) -> Result<Option<Token>> {
+    let Some(value) = redis.get(&sealer.token_key, st.timeout).await? else {
+        return Ok(None);
+    };
+    match sealer.open(&value, ctx.settings) {
+        // Stale for us (by our own jittered refresh point) means it is our turn to renew it.
+        Ok(t) => Ok((clock::now() < t.0.stale_at).then_some(t)),
+        Err(Rejected::Expired) => Ok(None),
+        Err(Rejected::Forged) => {
+            bump(&ctx.counters.store_rejected);
+            tracing::warn!(
+                client_id = %ctx.settings.client_id,
+                "a value in the token store failed authentication (written without this client's credential, or corrupted); ignoring it"
+            );
+            Ok(None)
+        }
+    }
+}
+
+/// Keeps our lock alive while the fetch runs: extended to a full lease every
+/// third of one. Stops when dropped (the fetch ended) or when the lock is lost.
+fn spawn_renewer(st: &StoreSettings, redis: &Arc<RedisStore>, lock_key: &str, owner: &str) -> AbortOnDrop {
+    let (redis, key, owner) = (Arc::clone(redis), lock_key.to_owned(), owner.to_owned());
+    let (lease, timeout) = (st.lock_lease, st.timeout);
+    AbortOnDrop(tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(lease / 3).await;
+            match redis.renew(&key, &owner, lease, timeout).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    tracing::warn!("the store's fetch lock expired during the fetch; another process may fetch too");
+                    return;
+                }
+                Err(e) => tracing::debug!(error = %e, "could not extend the store's fetch lock"),
+            }
+        }
+    }))
+}
+
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// How long to wait for another process's fetch before fetching ourselves: as
+/// long as a fetch with all its retries can take, plus one lease.
+fn wait_limit(ctx: &FetchContext<'_>, st: &StoreSettings) -> Duration {
+    let s = ctx.settings;
+    (s.request_timeout + s.retry_max_delay) * (s.max_retries + 1) + st.lock_lease
+}
+
+/// A random lock owner: nobody else can release or extend our lock.
+fn random_owner() -> Result<String> {
+    use aws_lc_rs::rand::{SecureRandom, SystemRandom};
+    let mut b = [0u8; 16];
+    SystemRandom::new()
+        .fill(&mut b)
+        .map_err(|_| Error::new(ErrorKind::Internal, "the system random number generator failed"))?;
+    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
+}

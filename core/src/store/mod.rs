@@ -1,0 +1,118 @@
+//! Where a token is looked for before it is fetched: this process's memory
+//! alone (the default: the cache entry *is* the store), or also a Redis server
+//! shared by every process using the same client, so that a whole fleet makes
+//! one token request per renewal (DESIGN.md, "Shared store").
+//!
+//! The store sits behind the in-process single flight: per process, only the
+//! one task fetching for a cache entry ever talks to it, and a store that is
+//! down, slow or misconfigured only costs that task a warning and a fetch of its
+//! own — never a caller's token.
+
+#[cfg(feature = "redis")]
+mod distributed;
+#[cfg(feature = "redis")]
+pub(crate) mod redis;
+#[cfg(feature = "redis")]
+mod sealed;
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::config::{ClientConfig, Settings};
+use crate::error::{Error, Result};
+use crate::fetch::{self, FetchContext};
+use crate::key::CacheKey;
+use crate::secret::Secret;
+use crate::token::Token;
+
+/// A validated shared-store configuration.
+#[derive(Clone)]
+#[cfg_attr(not(feature = "redis"), allow(dead_code))]
+pub(crate) struct StoreSettings {
+    /// May carry a password: kept like a secret.
+    pub url: Secret,
+    /// Identifies the URL in cache keys and the connection cache (salted hash).
+    pub fingerprint: [u8; 32],
+    pub lock_lease: Duration,
+    pub timeout: Duration,
+    /// What the token depends on, hashed into the store's key names and key
+    /// (see `CacheKey::store_identity`).
+    pub identity: Vec<u8>,
+}
+
+impl fmt::Debug for StoreSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StoreSettings")
+            .field("url", &"***")
+            .field("lock_lease", &self.lock_lease)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl StoreSettings {
+    /// The store settings of `c`, whose other settings are already checked in `s`.
+    pub(crate) fn from_config(c: &ClientConfig, s: &Settings) -> Result<Option<StoreSettings>> {
+        let Some(url) = &c.store_url else { return Ok(None) };
+        if url.is_empty() {
+            return Err(Error::config("store_url", "must not be empty (leave it unset to cache in this process only)"));
+        }
+        check_url(url)?;
+        let has_credential = s.client_secret.is_some()
+            || s.private_key.is_some()
+            || s.tls.as_ref().is_some_and(|t| t.identity_pem.is_some());
+        if !has_credential {
+            return Err(Error::config(
+                "store_url",
+                "needs a client credential (client secret, private key or client certificate key): shared tokens are \
+                 encrypted with a key derived from it",
+            ));
+        }
+        if c.store_lock_lease < Duration::from_millis(100) || c.store_lock_lease >= c.request_timeout {
+            return Err(Error::config(
+                "store_lock_lease",
+                format!(
+                    "must be at least 0.1 s and shorter than request_timeout ({:?}), got {:?}",
+                    c.request_timeout, c.store_lock_lease
+                ),
+            ));
+        }
+        if c.store_timeout < Duration::from_millis(1) {
+            return Err(Error::config("store_timeout", "must be at least 1 ms"));
+        }
+        Ok(Some(StoreSettings {
+            fingerprint: url.fingerprint(),
+            url: url.clone(),
+            lock_lease: c.store_lock_lease,
+            timeout: c.store_timeout,
+            identity: CacheKey::new(s).store_identity(),
+        }))
+    }
+}
+
+#[cfg(feature = "redis")]
+fn check_url(url: &Secret) -> Result<()> {
+    // Parsing only; the error never quotes the URL, which may hold a password.
+    match ::redis::Client::open(url.expose()) {
+        Ok(_) => Ok(()),
+        Err(_) => Err(Error::config(
+            "store_url",
+            "is not a Redis URL (redis://[:password@]host[:port][/db] or redis+unix:///path/to/socket)",
+        )),
+    }
+}
+
+#[cfg(not(feature = "redis"))]
+fn check_url(_: &Secret) -> Result<()> {
+    Err(Error::config("store_url", "needs Redis support, which this build of ooauthcc lacks (cargo feature `redis`)"))
+}
+
+/// A token for the fetch behind `ctx`: from the shared store when another
+/// process has just renewed it, else from the token endpoint.
+pub(crate) async fn obtain(ctx: &FetchContext<'_>) -> Result<Token> {
+    #[cfg(feature = "redis")]
+    if let Some(store) = &ctx.settings.store {
+        return distributed::obtain(ctx, store).await;
+    }
+    fetch::fetch_from_server(ctx).await
+}

@@ -1,0 +1,125 @@
+//! [`RedisServer`]: a real `redis-server` on 127.0.0.1 for tests of the shared
+//! token store, started on a free port and killed when dropped.
+
+use std::fmt;
+use std::io::{self, Read as _, Write as _};
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A `redis-server` process (from `PATH`, or `$OOAUTHCC_REDIS_SERVER`) bound
+/// to 127.0.0.1 only, without persistence. [`stop`](Self::stop) and
+/// [`start_again`](Self::start_again) simulate an outage on the same port.
+pub struct RedisServer {
+    port: u16,
+    child: Option<Child>,
+    dir: PathBuf,
+}
+
+impl RedisServer {
+    /// Starts a server on a free loopback port and waits until it answers.
+    ///
+    /// # Errors
+    ///
+    /// Fails when `redis-server` is not installed or does not come up within 10 s.
+    pub fn start() -> io::Result<RedisServer> {
+        let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?.local_addr()?.port();
+        let dir = std::env::temp_dir().join(format!("ooauthcc-redis-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let mut server = RedisServer { port, child: None, dir };
+        server.start_again()?;
+        Ok(server)
+    }
+
+    /// The URL to give as `store_url`.
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/0", self.port)
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Kills the server (SIGKILL: an outage, not a shutdown). Its data is lost.
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Starts the server again on the same port (empty), waiting until it answers.
+    ///
+    /// # Errors
+    ///
+    /// As [`start`](Self::start).
+    pub fn start_again(&mut self) -> io::Result<()> {
+        self.stop();
+        let binary = std::env::var_os("OOAUTHCC_REDIS_SERVER").unwrap_or_else(|| "redis-server".into());
+        let child = Command::new(&binary)
+            .args(["--bind", "127.0.0.1", "--port", &self.port.to_string(), "--save", "", "--appendonly", "no"])
+            .arg("--dir")
+            .arg(&self.dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| {
+                io::Error::new(
+                    e.kind(),
+                    format!("cannot run {binary:?} (install redis-server, e.g. apt-get install redis-server): {e}"),
+                )
+            })?;
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if self.ping() {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        self.stop();
+        Err(io::Error::new(io::ErrorKind::TimedOut, "redis-server did not answer PING within 10 s"))
+    }
+
+    /// Runs one command (inline protocol) and returns the raw reply, for tests
+    /// that look at or tamper with what the store holds.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the server cannot be reached.
+    pub fn command(&self, args: &[&str]) -> io::Result<Vec<u8>> {
+        let mut s = TcpStream::connect((Ipv4Addr::LOCALHOST, self.port))?;
+        s.set_read_timeout(Some(Duration::from_secs(5)))?;
+        let mut req = format!("*{}\r\n", args.len()).into_bytes();
+        for a in args {
+            req.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+            req.extend_from_slice(a.as_bytes());
+            req.extend_from_slice(b"\r\n");
+        }
+        s.write_all(&req)?;
+        s.shutdown(std::net::Shutdown::Write)?;
+        let mut reply = Vec::new();
+        s.read_to_end(&mut reply)?;
+        Ok(reply)
+    }
+
+    fn ping(&self) -> bool {
+        self.command(&["PING"]).is_ok_and(|r| r.starts_with(b"+PONG"))
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.stop();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl fmt::Debug for RedisServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisServer").field("port", &self.port).field("running", &self.child.is_some()).finish()
+    }
+}

@@ -1,0 +1,368 @@
+//! The Redis token store: OS processes sharing one token and one token request
+//! per renewal, a dead lock holder taken over, a Redis outage survived, and a
+//! store that reveals nothing and accepts nothing it did not seal.
+//!
+//! Real processes (this test binary re-run as a child: see `child_process`), a
+//! real `redis-server` and the bundled authorization server, all on 127.0.0.1.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::collections::HashMap;
+use std::io::{BufRead as _, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use ooauthcc_core::testing::{AuthServer, ClientRegistration, RedisServer};
+use ooauthcc_core::{Client, ClientConfig, ErrorKind};
+
+use common::{SECRET, unique_id};
+
+const CHILD: &str = "OOAUTHCC_STORE_CHILD";
+
+fn config(token_url: &str, id: &str, redis_url: &str) -> ClientConfig {
+    ClientConfig::new(token_url, id, SECRET)
+        .with_store_url(redis_url)
+        .with_store_lock_lease(Duration::from_secs(1))
+        .with_request_timeout(Duration::from_secs(20))
+        .with_retry_base_delay(Duration::from_millis(20))
+        .with_get_timeout(Duration::from_secs(30))
+}
+
+fn unix_ms(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH).unwrap().as_millis() as u64
+}
+
+/// The worker run in each child process: `threads` threads getting tokens
+/// for `secs` seconds (or once, with `secs` = 0), then a report on stdout:
+/// `TOKEN <token> <last time it was handed out, unix ms>` per distinct token,
+/// `ERROR <kind> <message>` per failed call, `STATS <store_hits> <store_errors>`.
+#[test]
+fn child_process() {
+    let Ok(token_url) = std::env::var(CHILD) else { return };
+    let var = |n: &str| std::env::var(n).unwrap();
+    let client = Client::new(config(&token_url, &var("CHILD_CLIENT_ID"), &var("CHILD_REDIS_URL"))).unwrap();
+    let threads: usize = var("CHILD_THREADS").parse().unwrap();
+    let secs: f64 = var("CHILD_SECS").parse().unwrap();
+    let seen: Mutex<HashMap<String, u64>> = Mutex::new(HashMap::new());
+    let errors: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    println!("READY");
+    let end = Instant::now() + Duration::from_secs_f64(secs);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                loop {
+                    match client.get_token_blocking() {
+                        Ok(t) => {
+                            let now = unix_ms(SystemTime::now());
+                            seen.lock().unwrap().insert(t.access_token().to_owned(), now);
+                        }
+                        Err(e) => errors.lock().unwrap().push(format!("{:?} {e}", e.kind())),
+                    }
+                    if Instant::now() >= end {
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+            });
+        }
+    });
+    for (token, at) in seen.lock().unwrap().iter() {
+        println!("TOKEN {token} {at}");
+    }
+    for e in errors.lock().unwrap().iter() {
+        println!("ERROR {e}");
+    }
+    let st = client.stats();
+    println!("STATS {} {}", st.store_hits, st.store_errors);
+}
+
+struct ChildReport {
+    tokens: HashMap<String, u64>,
+    errors: Vec<String>,
+    store_hits: u64,
+    store_errors: u64,
+}
+
+fn spawn_child(server: &AuthServer, id: &str, redis: &str, threads: usize, secs: f64) -> Child {
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "child_process", "--nocapture", "--test-threads=1"])
+        .env(CHILD, server.token_url())
+        .env("CHILD_CLIENT_ID", id)
+        .env("CHILD_REDIS_URL", redis)
+        .env("CHILD_THREADS", threads.to_string())
+        .env("CHILD_SECS", secs.to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    // Wait until it runs, so callers can time what follows.
+    let out = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(out);
+    let mut line = String::new();
+    while lines.read_line(&mut line).unwrap() > 0 && !line.contains("READY") {
+        line.clear();
+    }
+    child.stdout = Some(lines.into_inner());
+    child
+}
+
+fn report(child: Child) -> ChildReport {
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "child failed: {:?}", out.status);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut r = ChildReport { tokens: HashMap::new(), errors: Vec::new(), store_hits: 0, store_errors: 0 };
+    for line in text.lines() {
+        let parts: Vec<&str> = line.splitn(3, ' ').collect();
+        match parts.as_slice() {
+            ["TOKEN", t, at] => {
+                r.tokens.insert((*t).to_owned(), at.parse().unwrap());
+            }
+            ["ERROR", rest @ ..] => r.errors.push(rest.join(" ")),
+            ["STATS", hits, errors] => {
+                r.store_hits = hits.parse().unwrap();
+                r.store_errors = errors.parse().unwrap();
+            }
+            _ => {}
+        }
+    }
+    r
+}
+
+/// Every token handed to a caller was, at that moment, valid by the server's clock.
+fn assert_never_expired(server: &AuthServer, reports: &[ChildReport]) {
+    for r in reports {
+        for (token, last_seen) in &r.tokens {
+            let expiry = server.token_expiry(token).expect("a token the server issued");
+            assert!(
+                *last_seen < unix_ms(expiry),
+                "a caller got a token {} ms after it expired",
+                last_seen - unix_ms(expiry)
+            );
+        }
+    }
+}
+
+/// When the server issued each token, in order (expiry minus lifetime).
+fn issue_times_ms(server: &AuthServer, lifetime: Duration) -> Vec<u64> {
+    let mut t: Vec<u64> =
+        server.issued_tokens().iter().map(|tok| unix_ms(server.token_expiry(tok).unwrap() - lifetime)).collect();
+    t.sort_unstable();
+    t
+}
+
+fn registered_server(id: &str, lifetime: Duration) -> AuthServer {
+    let server = AuthServer::start().unwrap();
+    server.register_client(ClientRegistration::new(id, SECRET));
+    server.set_token_lifetime(lifetime);
+    server
+}
+
+#[test]
+fn a_fleet_of_processes_makes_one_request_per_renewal() {
+    let secs: f64 = std::env::var("OOAUTHCC_FLEET_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(30.0);
+    let (processes, threads) = (8, 16);
+    let lifetime = Duration::from_secs(3);
+    let id = unique_id("fleet");
+    let server = registered_server(&id, lifetime);
+    let redis = RedisServer::start().unwrap();
+    let children: Vec<Child> = (0..processes).map(|_| spawn_child(&server, &id, &redis.url(), threads, secs)).collect();
+    let reports: Vec<ChildReport> = children.into_iter().map(report).collect();
+
+    for r in &reports {
+        assert!(r.errors.is_empty(), "callers got errors: {:?}", r.errors);
+        assert_eq!(r.store_errors, 0);
+    }
+    assert_never_expired(&server, &reports);
+    // A 3 s token is usable for 1.5 s (the skew is capped at half the lifetime)
+    // and renewed at 75–85 % of that: a renewal every ≥ 1.1 s. Two requests
+    // closer than that would be two processes renewing the same token.
+    let issued = issue_times_ms(&server, lifetime);
+    let gaps: Vec<u64> = issued.windows(2).map(|w| w[1] - w[0]).collect();
+    let requests = server.request_count(&id);
+    let shared: u64 = reports.iter().map(|r| r.store_hits).sum();
+    println!(
+        "{processes} processes x {threads} threads, {secs} s, {lifetime:?} tokens: {requests} token requests, \
+         smallest gap {:?} ms, {shared} tokens taken from Redis",
+        gaps.iter().min()
+    );
+    assert!(gaps.iter().all(|g| *g >= 900), "two requests for one renewal: gaps {gaps:?} ms");
+    assert!(requests as f64 <= secs / 1.1 + 2.0, "{requests} requests in {secs} s");
+    assert!(requests >= 2, "tokens were renewed");
+    assert!(shared >= (processes as u64 - 1) * (requests - 1), "processes took renewed tokens from Redis");
+}
+
+#[test]
+fn a_lock_holder_killed_mid_fetch_is_taken_over_within_the_lease() {
+    let id = unique_id("kill");
+    let server = registered_server(&id, Duration::from_secs(60));
+    let redis = RedisServer::start().unwrap();
+    server.set_latency(Duration::from_secs(30));
+    let mut holder = spawn_child(&server, &id, &redis.url(), 1, 0.0);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while server.request_count(&id) == 0 {
+        assert!(Instant::now() < deadline, "the first process never sent its request");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // The holder is inside its fetch (the server sits on the request); a
+    // second process now waits for it.
+    let waiter = spawn_child(&server, &id, &redis.url(), 4, 0.0);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(server.request_count(&id), 1, "the second process waits instead of fetching");
+    server.set_latency(Duration::ZERO);
+    holder.kill().unwrap(); // SIGKILL: no unlock, no goodbye
+    holder.wait().unwrap();
+    let killed_at = Instant::now();
+    let r = report(waiter);
+    let took = killed_at.elapsed();
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(r.tokens.len(), 1);
+    assert!(server.is_valid_token(r.tokens.keys().next().unwrap()));
+    assert_eq!(server.request_count(&id), 2);
+    // Lease 1 s, polled every 250 ms, plus the process's own exit.
+    assert!(took < Duration::from_secs(3), "took over after {took:?}");
+    println!("took over {took:?} after the holder was killed (lease 1 s)");
+}
+
+#[test]
+fn callers_keep_getting_tokens_while_redis_is_down_and_sharing_resumes() {
+    let lifetime = Duration::from_secs(3);
+    let id = unique_id("outage");
+    let server = registered_server(&id, lifetime);
+    let mut redis = RedisServer::start().unwrap();
+    let run = 13.0;
+    let started = unix_ms(SystemTime::now());
+    let children: Vec<Child> = (0..2).map(|_| spawn_child(&server, &id, &redis.url(), 4, run)).collect();
+    std::thread::sleep(Duration::from_secs(3));
+    redis.stop();
+    let down_at = unix_ms(SystemTime::now());
+    std::thread::sleep(Duration::from_secs(4));
+    redis.start_again().unwrap();
+    let up_at = unix_ms(SystemTime::now());
+    let reports: Vec<ChildReport> = children.into_iter().map(report).collect();
+
+    for r in &reports {
+        assert!(r.errors.is_empty(), "callers got errors: {:?}", r.errors);
+    }
+    assert_never_expired(&server, &reports);
+    assert!(reports.iter().any(|r| r.store_errors > 0), "the outage was noticed");
+    let issued = issue_times_ms(&server, lifetime);
+    let during: Vec<u64> = issued.iter().copied().filter(|t| *t > down_at && *t < up_at).collect();
+    // Once Redis is back (and reconnected, within a renewal), one request per renewal again.
+    let after: Vec<u64> = issued.iter().copied().filter(|t| *t > up_at + 2_000).collect();
+    let gaps: Vec<u64> = after.windows(2).map(|w| w[1] - w[0]).collect();
+    println!(
+        "requests: {} before the outage, {} during (4 s), {} after; gaps after: {gaps:?} ms",
+        issued.iter().filter(|t| **t >= started && **t <= down_at).count(),
+        during.len(),
+        after.len()
+    );
+    assert!(after.len() >= 2, "tokens were renewed after the outage");
+    assert!(gaps.iter().all(|g| *g >= 900), "sharing did not resume: gaps {gaps:?} ms");
+}
+
+#[test]
+fn redis_holds_nothing_readable_and_rejects_values_it_did_not_seal() {
+    let id = unique_id("sealed-client");
+    let other = unique_id("other-client");
+    let server = registered_server(&id, Duration::from_secs(3600));
+    server.register_client(ClientRegistration::new(&other, "another-secret"));
+    let redis = RedisServer::start().unwrap();
+    let client = Client::new(config(&server.token_url(), &id, &redis.url())).unwrap();
+    let token = client.get_token_blocking().unwrap();
+    let mine = store_keys(&redis);
+    assert_eq!(mine.len(), 1, "one token, no lock left behind: {mine:?}");
+    let other_client =
+        Client::new(ClientConfig::new(server.token_url(), &other, "another-secret").with_store_url(redis.url()))
+            .unwrap();
+    other_client.get_token_blocking().unwrap();
+    let keys = store_keys(&redis);
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    let (mine, theirs) = (mine[0].clone(), keys.iter().find(|k| **k != mine[0]).unwrap().clone());
+
+    let mut everything = keys.join("\n");
+    for k in &keys {
+        everything.push_str(&redis_get(&redis, k).unwrap());
+    }
+    for needle in [token.access_token(), &id, &other, SECRET, "another-secret", "client"] {
+        assert!(!everything.contains(needle), "Redis shows {needle:?}");
+    }
+
+    // A value sealed for the other client, moved under this client's key, and
+    // values written by hand: all refused, and a real token fetched instead.
+    let sealed_for_other = redis_get(&redis, &theirs).unwrap();
+    let mut tampered = redis_get(&redis, &mine).unwrap();
+    let last = tampered.pop().unwrap();
+    tampered.push(if last == 'A' { 'B' } else { 'A' });
+    for forged in [
+        sealed_for_other,
+        tampered,
+        "ooauthcc1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".to_owned(),
+        "{\"access_token\":\"x\"}".to_owned(),
+    ] {
+        redis.command(&["SET", &mine, &forged]).unwrap();
+        let before = client.stats();
+        let current = client.cached_token().unwrap();
+        assert!(client.invalidate(current.access_token()));
+        let fresh = client.get_token_blocking().unwrap();
+        assert!(server.is_valid_token(fresh.access_token()));
+        assert_ne!(fresh.access_token(), current.access_token());
+        let after = client.stats();
+        assert!(after.store_rejected > before.store_rejected, "the forged value was rejected");
+        assert_eq!(after.token_requests, before.token_requests + 1, "a real token was fetched instead");
+    }
+}
+
+/// Our keys in the store.
+fn store_keys(redis: &RedisServer) -> Vec<String> {
+    let reply = String::from_utf8(redis.command(&["KEYS", "*"]).unwrap()).unwrap();
+    let mut keys: Vec<String> = reply.lines().filter(|l| l.starts_with("ooauthcc:")).map(str::to_owned).collect();
+    keys.sort();
+    keys
+}
+
+fn redis_get(redis: &RedisServer, key: &str) -> Option<String> {
+    let reply = String::from_utf8(redis.command(&["GET", key]).unwrap()).unwrap();
+    reply.lines().nth(1).map(str::to_owned)
+}
+
+#[test]
+fn an_unreachable_store_costs_a_warning_not_a_token() {
+    let id = unique_id("no-redis");
+    let server = registered_server(&id, Duration::from_secs(3600));
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let client = Client::new(
+        config(&server.token_url(), &id, &format!("redis://127.0.0.1:{closed}/0"))
+            .with_store_timeout(Duration::from_millis(200)),
+    )
+    .unwrap();
+    let start = Instant::now();
+    let token = client.get_token_blocking().unwrap();
+    assert!(server.is_valid_token(token.access_token()));
+    assert!(start.elapsed() < Duration::from_secs(2), "{:?}", start.elapsed());
+    assert!(client.stats().store_errors >= 1);
+    assert_eq!(client.stats().token_requests, 1);
+}
+
+#[test]
+fn store_settings_are_checked_and_the_url_never_printed() {
+    let base = || ClientConfig::new("https://idp.example.com/token", "id", "secret");
+    let err = Client::new(base().with_store_url("http://127.0.0.1:6379")).err().unwrap();
+    assert_eq!(err.kind(), ErrorKind::Config);
+    assert!(err.message().contains("store_url"), "{err}");
+    let err = Client::new(
+        base().with_store_url("redis://:hunter2@127.0.0.1/0").with_store_lock_lease(Duration::from_secs(30)),
+    )
+    .err()
+    .unwrap();
+    assert!(err.message().contains("store_lock_lease"), "{err}");
+    let mut public = base().with_auth_method(ooauthcc_core::AuthMethod::None).with_store_url("redis://127.0.0.1/0");
+    public.client_secret = None;
+    let err = Client::new(public).err().unwrap();
+    assert!(err.message().contains("credential"), "{err}");
+    let cfg = base().with_store_url("redis://:hunter2@127.0.0.1/0");
+    assert!(!format!("{cfg:?}").contains("hunter2"));
+    let err = Client::new(base().with_store_url("redis://:hunter2@[bad")).err().unwrap();
+    assert!(!err.to_string().contains("hunter2"), "{err}");
+}

@@ -1,0 +1,61 @@
+//! The shared-store settings of `ooauthcc_config`: a Redis server through which
+//! every process using the same client shares one token and one token request
+//! per renewal (see the README's "Sharing tokens across processes").
+
+use std::ffi::c_char;
+
+use ooauthcc_core::Secret;
+
+use crate::config::{ooauthcc_config, set_one};
+use crate::config_tuning::{millis, set};
+use crate::error::ooauthcc_error;
+use crate::status::ooauthcc_status;
+
+/// Shares tokens with other processes through this Redis server (`store_url`:
+/// `redis://[:password@]host:port[/db]` or `redis+unix:///path/to/socket`).
+/// The URL may hold a password: the library keeps it like a secret and never
+/// prints it. The empty string unsets it (tokens cached in this process only).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ooauthcc_config_set_store_url(
+    cfg: *mut ooauthcc_config,
+    url: *const c_char,
+    err: *mut *mut ooauthcc_error,
+) -> ooauthcc_status {
+    // SAFETY: the C contract of this function is that of `set_one`.
+    unsafe { set_one(cfg, url, "url", err, |c, v| c.store_url = (!v.is_empty()).then(|| Secret::new(v))) }
+}
+
+/// Sets the lease of the cross-process fetch lock (`store_lock_lease`, default
+/// 5 000 ms): a process that dies while fetching holds the lock at most this
+/// long. Must be shorter than the request timeout.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ooauthcc_config_set_store_lock_lease_ms(
+    cfg: *mut ooauthcc_config,
+    ms: u64,
+    err: *mut *mut ooauthcc_error,
+) -> ooauthcc_status {
+    // SAFETY: `cfg` is NULL or a live config used by this thread only (C contract).
+    unsafe {
+        set(cfg, err, |c| {
+            c.store_lock_lease = millis("store_lock_lease", ms)?;
+            Ok(())
+        })
+    }
+}
+
+/// Sets the deadline of one store operation (`store_timeout`, default 500 ms):
+/// a slower or unreachable store is skipped and this process fetches alone.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ooauthcc_config_set_store_timeout_ms(
+    cfg: *mut ooauthcc_config,
+    ms: u64,
+    err: *mut *mut ooauthcc_error,
+) -> ooauthcc_status {
+    // SAFETY: `cfg` is NULL or a live config used by this thread only (C contract).
+    unsafe {
+        set(cfg, err, |c| {
+            c.store_timeout = millis("store_timeout", ms)?;
+            Ok(())
+        })
+    }
+}
