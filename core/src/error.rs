@@ -35,7 +35,8 @@ pub enum ErrorKind {
     OAuth = 13,
     /// The server's answer could not be used as a token response.
     MalformedResponse = 14,
-    /// The shared token store failed (reserved for the Redis store).
+    /// A shared-store (Redis) operation failed. Reported in logs only: a
+    /// fetch whose store fails goes ahead without it, so callers never see it.
     Store = 15,
     /// The API was used in a way it does not support (for example a blocking call
     /// from inside an async runtime).

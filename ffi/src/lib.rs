@@ -10,11 +10,12 @@
 //! - `handle.rs`: the only place that casts between handles and Rust values;
 //! - `strings.rs`: C strings in and out;
 //! - [`status`], [`error`]: status codes and the `ooauthcc_error` object;
-//! - [`config`] (with [`config_text`], [`config_credentials`], [`config_tls`],
-//!   [`config_tuning`]), [`client`],
+//! - [`config`] (with [`config_text`], [`config_credentials`],
+//!   [`config_callback`], [`config_tls`], [`config_tuning`]), [`client`],
 //!   [`token`], [`header`]: the API;
 //! - [`log`]: forwarding core's `tracing` events to a C callback;
-//! - [`server`]: the bundled loopback authorization server, for tests;
+//! - [`server`] (with [`server_tls`], [`server_faults`]): the bundled loopback
+//!   authorization server, for tests;
 //! - [`version`].
 //!
 //! # Safety
@@ -38,6 +39,7 @@ mod strings;
 
 pub mod client;
 pub mod config;
+pub mod config_callback;
 pub mod config_credentials;
 pub mod config_store;
 pub mod config_text;
@@ -47,6 +49,9 @@ pub mod error;
 pub mod header;
 pub mod log;
 pub mod server;
+pub mod server_faults;
+pub mod server_tls;
 pub mod status;
+pub mod store;
 pub mod token;
 pub mod version;

@@ -27,9 +27,33 @@ pub(crate) struct PyStats {
     /// Fetches started (one fetch may send several requests).
     #[pyo3(get)]
     fetches: u64,
+    /// Fetches answered from the shared store (`store_url`) with a token
+    /// another process had just obtained.
+    #[pyo3(get)]
+    store_hits: u64,
+    /// Fetches that waited for another process holding the store's fetch lock.
+    #[pyo3(get)]
+    store_waits: u64,
+    /// Store operations that failed or timed out (the fetch went ahead without the store).
+    #[pyo3(get)]
+    store_errors: u64,
+    /// Reads of store values that failed authentication (ignored).
+    #[pyo3(get)]
+    store_rejected: u64,
 }
 
-const FIELDS: [&str; 6] = ["token_requests", "cache_hits", "waits", "background_refreshes", "failures", "fetches"];
+const FIELDS: [&str; 10] = [
+    "token_requests",
+    "cache_hits",
+    "waits",
+    "background_refreshes",
+    "failures",
+    "fetches",
+    "store_hits",
+    "store_waits",
+    "store_errors",
+    "store_rejected",
+];
 
 impl From<Stats> for PyStats {
     fn from(s: Stats) -> Self {
@@ -40,13 +64,28 @@ impl From<Stats> for PyStats {
             background_refreshes: s.background_refreshes,
             failures: s.failures,
             fetches: s.fetches,
+            store_hits: s.store_hits,
+            store_waits: s.store_waits,
+            store_errors: s.store_errors,
+            store_rejected: s.store_rejected,
         }
     }
 }
 
 impl PyStats {
-    fn values(&self) -> [u64; 6] {
-        [self.token_requests, self.cache_hits, self.waits, self.background_refreshes, self.failures, self.fetches]
+    fn values(&self) -> [u64; 10] {
+        [
+            self.token_requests,
+            self.cache_hits,
+            self.waits,
+            self.background_refreshes,
+            self.failures,
+            self.fetches,
+            self.store_hits,
+            self.store_waits,
+            self.store_errors,
+            self.store_rejected,
+        ]
     }
 }
 

@@ -1,0 +1,148 @@
+/*
+ * The shared token store from C: forked processes with 8 threads each share
+ * one token through a real redis-server (one token request in all), and with
+ * Redis down a process still gets its token (counted in store_errors).
+ */
+#include "common.h"
+
+#include <pthread.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define PROCESSES 4
+#define THREADS 8
+#define TOKEN_MAX 512
+
+static const char *CLIENT_ID = "c-store";
+static const char *SECRET = "c-store-secret";
+
+struct worker {
+    const ooauthcc_client *client;
+    char token[TOKEN_MAX];
+    int ok;
+};
+
+static void *get_one(void *arg) {
+    struct worker *w = arg;
+    ooauthcc_token *t = NULL;
+    if (ooauthcc_client_get_token(w->client, PATIENT_MS, &t, NULL) == OOAUTHCC_STATUS_OK) {
+        snprintf(w->token, sizeof w->token, "%s", ooauthcc_token_access_token(t));
+        w->ok = 1;
+    }
+    ooauthcc_token_free(t);
+    return NULL;
+}
+
+static ooauthcc_client *store_client(const ooauthcc_test_server *server, const char *redis_url, uint64_t timeout_ms) {
+    ooauthcc_config *cfg = config_for(server, CLIENT_ID, SECRET);
+    TRY(ooauthcc_config_set_store_url, cfg, redis_url);
+    TRY(ooauthcc_config_set_store_timeout_ms, cfg, timeout_ms);
+    ooauthcc_client *client = client_from(cfg);
+    ooauthcc_config_free(cfg);
+    return client;
+}
+
+/* One process: THREADS callers, all must get the same token; writes it to `fd`. */
+static int child_share(const ooauthcc_test_server *server, const char *redis_url, int fd) {
+    /* Generous store deadline: under valgrind a Redis round trip is slow, and a
+     * timed-out store operation would (correctly) make this process fetch alone. */
+    ooauthcc_client *client = store_client(server, redis_url, 10000);
+    struct worker w[THREADS];
+    pthread_t th[THREADS];
+    memset(w, 0, sizeof w);
+    for (int i = 0; i < THREADS; i++) {
+        w[i].client = client;
+        if (pthread_create(&th[i], NULL, get_one, &w[i]) != 0) return 2;
+    }
+    for (int i = 0; i < THREADS; i++) pthread_join(th[i], NULL);
+    for (int i = 0; i < THREADS; i++) {
+        if (!w[i].ok) return 3;
+        if (strcmp(w[i].token, w[0].token) != 0) return 4;
+    }
+    ooauthcc_store_stats st;
+    if (ooauthcc_client_store_stats(client, &st, NULL) != OOAUTHCC_STATUS_OK) return 5;
+    if (st.store_errors != 0 || st.store_rejected != 0) return 6;
+    size_t len = strlen(w[0].token) + 1;
+    if (write(fd, w[0].token, len) != (ssize_t)len) return 7;
+    ooauthcc_client_free(client);
+    return 0;
+}
+
+/* One process with Redis down: still a token, and the outage is counted. */
+static int child_outage(const ooauthcc_test_server *server, const char *redis_url) {
+    ooauthcc_client *client = store_client(server, redis_url, 300);
+    ooauthcc_token *t = NULL;
+    if (ooauthcc_client_get_token(client, PATIENT_MS, &t, NULL) != OOAUTHCC_STATUS_OK) return 2;
+    ooauthcc_token_free(t);
+    ooauthcc_store_stats st;
+    if (ooauthcc_client_store_stats(client, &st, NULL) != OOAUTHCC_STATUS_OK) return 3;
+    if (st.store_errors == 0) return 4;
+    ooauthcc_client_free(client);
+    return 0;
+}
+
+static void wait_ok(pid_t pid, const char *what) {
+    int status = 0;
+    CHECK(waitpid(pid, &status, 0) == pid);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "%s: child failed (status %d)\n", what, status);
+        exit(1);
+    }
+}
+
+int main(void) {
+    ooauthcc_test_server *server = start_server(CLIENT_ID, SECRET);
+    ooauthcc_test_redis *redis = NULL;
+    TRY(ooauthcc_test_redis_start, &redis);
+    const char *url = ooauthcc_test_redis_url(redis);
+    CHECK(contains(url, "redis://127.0.0.1:"));
+
+    /* PROCESSES x THREADS callers on an empty cache: one token request. */
+    int fds[PROCESSES][2];
+    pid_t pids[PROCESSES];
+    for (int p = 0; p < PROCESSES; p++) {
+        CHECK(pipe(fds[p]) == 0);
+        pids[p] = fork();
+        CHECK(pids[p] >= 0);
+        if (pids[p] == 0) {
+            close(fds[p][0]);
+            _exit(child_share(server, url, fds[p][1]));
+        }
+        close(fds[p][1]);
+    }
+    char tokens[PROCESSES][TOKEN_MAX];
+    for (int p = 0; p < PROCESSES; p++) {
+        wait_ok(pids[p], "sharing");
+        ssize_t n = read(fds[p][0], tokens[p], TOKEN_MAX - 1);
+        CHECK(n > 1);
+        tokens[p][n] = '\0';
+        close(fds[p][0]);
+        CHECK(strcmp(tokens[p], tokens[0]) == 0);
+    }
+    bool valid = false;
+    TRY(ooauthcc_test_server_is_valid_token, server, tokens[0], &valid);
+    CHECK(valid);
+    CHECK(requests(server, CLIENT_ID) == 1);
+    printf("%d processes x %d threads: 1 token request\n", PROCESSES, THREADS);
+
+    /* Redis down: a new process still gets a token (fetching alone). */
+    ooauthcc_test_redis_stop(redis);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) _exit(child_outage(server, url));
+    wait_ok(pid, "outage");
+    CHECK(requests(server, CLIENT_ID) == 2);
+
+    /* Misuse: NULL arguments are typed errors. */
+    ooauthcc_error *err = NULL;
+    EXPECT(&err, OOAUTHCC_STATUS_NULL_ARGUMENT, ooauthcc_client_store_stats, NULL, NULL);
+    ooauthcc_error_free(err);
+    CHECK(ooauthcc_test_redis_url(NULL) == NULL);
+    ooauthcc_test_redis_stop(NULL);
+    ooauthcc_test_redis_free(NULL);
+
+    ooauthcc_test_redis_free(redis);
+    ooauthcc_test_server_free(server);
+    printf("test_store: ok\n");
+    return 0;
+}
