@@ -1,5 +1,7 @@
 //! A secret or a token never appears in a log line (any level, any crate), an
-//! error message, or the `Debug`/`Display` of anything we hand out.
+//! error message, or the `Debug`/`Display` of anything we hand out. (That they
+//! are wiped from memory when dropped is checked by `zeroize_on_drop.rs`, which
+//! needs a binary of its own for its inspecting global allocator.)
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
