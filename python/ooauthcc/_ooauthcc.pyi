@@ -18,6 +18,7 @@ __all__ = [
     "RecordedRequest",
     "SETTINGS",
     "_CORE_FIELDS",
+    "_ERROR_KINDS",
     "Stats",
     "Token",
     "_BenchFloor",
@@ -31,6 +32,7 @@ CORE_VERSION: str
 ENV_PREFIX: str
 SETTINGS: list[str]
 _CORE_FIELDS: list[str]  # core ClientConfig::FIELDS + RUST_ONLY_FIELDS, for a consistency test
+_ERROR_KINDS: list[tuple[int, str]]  # core ErrorKind::ALL as (code, name), for a consistency test
 
 _Seconds: TypeAlias = Union[float, timedelta]
 _Path: TypeAlias = Union[str, PathLike[str]]

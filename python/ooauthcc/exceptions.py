@@ -1,8 +1,10 @@
 """The exceptions of ooauthcc: one class per kind of failure, all under :class:`Error`.
 
 Every exception has ``status``, the stable numeric code of its kind — the same
-number the C API returns (``ooauthcc_status``). Messages name the cause and
-never contain a secret or a token.
+number the C API returns (``ooauthcc_status``) — and ``kind``, the kind's name
+(``"transport"``, ``"oauth"``, …: Rust's ``ErrorKind::name()``, C's
+``ooauthcc_status_name()``). Messages name the cause and never contain a secret
+or a token.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ class Error(Exception):
     Attributes:
         message: what went wrong, naming the cause.
         status: the stable code of the kind of error (the C API's status).
+        kind: the name of the kind of error, e.g. ``"transport"`` (the Rust
+            ``ErrorKind::name()`` and the C ``ooauthcc_status_name()``).
         http_status: the HTTP status the token endpoint answered with, if any.
         retry_after: seconds the server asked us to wait (``Retry-After``), if any.
         retryable: whether trying again later may succeed (outages yes,
@@ -37,9 +41,11 @@ class Error(Exception):
     """
 
     STATUS: ClassVar[int] = 0
+    KIND: ClassVar[str] = "unknown"
 
     message: str
     status: int
+    kind: str
     http_status: Optional[int]
     retry_after: Optional[float]
     retryable: bool
@@ -49,6 +55,7 @@ class Error(Exception):
         message: str,
         *,
         status: Optional[int] = None,
+        kind: Optional[str] = None,
         http_status: Optional[int] = None,
         retry_after: Optional[float] = None,
         retryable: bool = False,
@@ -57,6 +64,7 @@ class Error(Exception):
         super().__init__(message)
         self.message = message
         self.status = self.STATUS if status is None else status
+        self.kind = self.KIND if kind is None else kind
         self.http_status = http_status
         self.retry_after = retry_after
         self.retryable = retryable
@@ -65,6 +73,7 @@ class Error(Exception):
     def _kwargs(self) -> dict[str, Any]:
         return {
             "status": self.status,
+            "kind": self.kind,
             "http_status": self.http_status,
             "retry_after": self.retry_after,
             "retryable": self.retryable,
@@ -84,30 +93,35 @@ class InvalidArgumentError(Error, ValueError):
     """An argument is malformed (for example a destination that is not an absolute URL)."""
 
     STATUS = 2
+    KIND = "invalid_argument"
 
 
 class ConfigError(Error, ValueError):
     """A setting is invalid; the message names it."""
 
     STATUS = 3
+    KIND = "config"
 
 
 class TransportError(Error, ConnectionError):
     """The token endpoint could not be reached, or the connection failed."""
 
     STATUS = 10
+    KIND = "transport"
 
 
 class TokenTimeoutError(Error, TimeoutError):
     """No token within the caller's timeout. The shared request goes on for others."""
 
     STATUS = 11
+    KIND = "timeout"
 
 
 class HttpStatusError(Error):
     """The token endpoint answered with an HTTP error status that is not an OAuth error body."""
 
     STATUS = 12
+    KIND = "http_status"
 
 
 class OAuthError(Error):
@@ -120,6 +134,7 @@ class OAuthError(Error):
     """
 
     STATUS = 13
+    KIND = "oauth"
 
     error: str
     error_description: Optional[str]
@@ -152,12 +167,14 @@ class MalformedResponseError(Error):
     """The token endpoint's answer could not be used as a token response."""
 
     STATUS = 14
+    KIND = "malformed_response"
 
 
 class StoreError(Error):
     """The shared token store failed."""
 
     STATUS = 15
+    KIND = "store"
 
 
 class UsageError(Error):
@@ -165,9 +182,11 @@ class UsageError(Error):
     refused for a destination, …)."""
 
     STATUS = 21
+    KIND = "usage"
 
 
 class InternalError(Error):
     """A bug in ooauthcc (for example a caught Rust panic). Please report it."""
 
     STATUS = 99
+    KIND = "internal"

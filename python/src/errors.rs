@@ -93,6 +93,7 @@ fn build(py: Python<'_>, class: Class, message: &str, status: u32, fields: Optio
 pub(crate) fn from_core(py: Python<'_>, e: &Error) -> PyErr {
     let fields = || -> PyResult<Bound<'_, PyDict>> {
         let d = PyDict::new(py);
+        d.set_item("kind", e.kind().name())?;
         d.set_item("http_status", e.http_status())?;
         d.set_item("retry_after", e.retry_after().map(|d| d.as_secs_f64()))?;
         d.set_item("retryable", e.is_retryable())?;

@@ -51,6 +51,9 @@ mod _ooauthcc {
             .copied()
             .collect();
         m.add("_CORE_FIELDS", core_fields)?;
+        // Core's error kinds as (code, name), so a test notices an exception class out of step.
+        let kinds: Vec<(u32, &str)> = ooauthcc_core::ErrorKind::ALL.iter().map(|k| (k.code(), k.name())).collect();
+        m.add("_ERROR_KINDS", kinds)?;
         crate::interp::register(m)?;
         crate::logging::install();
         Ok(())

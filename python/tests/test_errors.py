@@ -38,18 +38,27 @@ def test_hierarchy_and_codes() -> None:
     assert issubclass(ooauthcc.TokenTimeoutError, TimeoutError)
 
 
+def test_kinds_are_core_kind_names() -> None:
+    # `.kind` is Rust's ErrorKind::name() and C's ooauthcc_status_name(), for every class.
+    core = dict(_ooauthcc._ERROR_KINDS)
+    for cls, code in CODES.items():
+        assert core[code] == cls.KIND and cls("m").kind == cls.KIND
+    assert set(core.values()) - {cls.KIND for cls in CODES} == {"null_argument"}  # C only
+
+
 def test_oauth_error_fields(server: AuthServer, client_id: str) -> None:
     server.register_client(client_id, SECRET)
     c = ooauthcc.Client(server.token_url, client_id, "wrong-secret")
     with pytest.raises(ooauthcc.OAuthError) as info:
         c.get_token()
     e = info.value
-    assert e.status == 13 and e.error == "invalid_client" and e.http_status == 401
+    assert e.status == 13 and e.kind == "oauth" and e.error == "invalid_client" and e.http_status == 401
     assert not e.retryable
     assert "invalid_client" in str(e)
     # Pickling keeps every field (multiprocessing sends exceptions between processes).
     e2 = pickle.loads(pickle.dumps(e))
-    assert type(e2) is ooauthcc.OAuthError and (e2.error, e2.http_status, e2.status) == ("invalid_client", 401, 13)
+    assert type(e2) is ooauthcc.OAuthError
+    assert (e2.error, e2.http_status, e2.status, e2.kind) == ("invalid_client", 401, 13, "oauth")
 
 
 def test_oauth_error_description_and_uri(server: AuthServer, client_id: str) -> None:
