@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use arc_swap::ArcSwapOption;
 use ooauthcc_core::testing::{
-    AcceptedAuth, AuthServer, BasicDecoding, ClientRegistration, Fault, Quirk, RecordedRequest,
+    AcceptedAuth, AuthServer, BasicDecoding, ClientRegistration, Fault, Quirk, RecordedRequest, ServerTls,
 };
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -21,6 +21,9 @@ fn to_duration(name: &str, secs: f64) -> PyResult<Duration> {
 /// A real OAuth 2.0 authorization server on 127.0.0.1 (HTTP/1.1, its own
 /// thread), with a client-credentials token endpoint at `token_url`. Counts
 /// every token request; can add latency, faults and provider quirks.
+/// With `tls_cert` and `tls_key` (PEM) it speaks HTTPS and asks clients for a
+/// certificate, for `tls_client_auth` (issued by `client_ca`) and
+/// `self_signed_tls_client_auth` (RFC 8705).
 /// Use it as a context manager, or call `close()`.
 #[pyclass(frozen, subclass, module = "ooauthcc.testing", name = "AuthServer")]
 pub(crate) struct PyAuthServer {
@@ -47,11 +50,33 @@ impl Drop for PyAuthServer {
 #[pymethods]
 impl PyAuthServer {
     #[new]
-    fn new(py: Python<'_>) -> PyResult<Self> {
+    #[pyo3(signature = (*, tls_cert = None, tls_key = None, client_ca = None))]
+    fn new(
+        py: Python<'_>,
+        tls_cert: Option<String>,
+        tls_key: Option<String>,
+        client_ca: Option<String>,
+    ) -> PyResult<Self> {
         guard(|| {
-            let server = py.detach(AuthServer::start).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+            let tls = server_tls(tls_cert, tls_key, client_ca)?;
+            let server = py
+                .detach(move || match tls {
+                    Some(tls) => AuthServer::start_tls(tls),
+                    None => AuthServer::start(),
+                })
+                .map_err(|e| match e.kind() {
+                    // Unusable TLS material; the message names what, never the key itself.
+                    std::io::ErrorKind::InvalidInput => PyValueError::new_err(e.to_string()),
+                    _ => PyRuntimeError::new_err(e.to_string()),
+                })?;
             Ok(PyAuthServer { server: ArcSwapOption::from_pointee(server), pid: std::process::id() })
         })
+    }
+
+    /// Whether the server speaks HTTPS (started with `tls_cert` and `tls_key`).
+    #[getter]
+    fn tls(&self) -> PyResult<bool> {
+        Ok(self.get()?.base_url().starts_with("https:"))
     }
 
     /// `http://127.0.0.1:PORT/token`.
@@ -73,13 +98,16 @@ impl PyAuthServer {
     }
 
     /// Registers (or replaces) a client. `auth_methods`: `"any"` (default),
-    /// `"basic"`, `"post"` or `"none"` (public client); `basic_decoding`:
-    /// `"form_urlencoded"` (RFC 6749, default) or `"raw"` (RFC 7617);
-    /// `allowed_scopes`: None allows any scope.
+    /// `"basic"`, `"post"`, `"none"` (public client), `"client_secret_jwt"`,
+    /// `"private_key_jwt"` (needs `public_key`, PEM), `"tls_client_auth"` or
+    /// `"self_signed_tls_client_auth"` (need `client_cert`, the PEM certificate
+    /// the client presents); `basic_decoding`: `"form_urlencoded"` (RFC 6749,
+    /// default) or `"raw"` (RFC 7617); `allowed_scopes`: None allows any scope.
     #[pyo3(signature = (
         client_id, client_secret = "", *, auth_methods = "any", basic_decoding = "form_urlencoded",
-        allowed_scopes = None, grant_type = "client_credentials"
+        allowed_scopes = None, grant_type = "client_credentials", public_key = None, client_cert = None
     ))]
+    #[expect(clippy::too_many_arguments, reason = "Python keyword arguments, one per registration field")]
     fn register_client(
         &self,
         client_id: &str,
@@ -88,14 +116,10 @@ impl PyAuthServer {
         basic_decoding: &str,
         allowed_scopes: Option<Vec<String>>,
         grant_type: &str,
+        public_key: Option<String>,
+        client_cert: Option<&str>,
     ) -> PyResult<()> {
-        let auth = match auth_methods {
-            "any" => AcceptedAuth::Any,
-            "basic" => AcceptedAuth::Basic,
-            "post" => AcceptedAuth::Post,
-            "none" => AcceptedAuth::None,
-            other => return Err(PyValueError::new_err(format!("unknown auth_methods {other:?}"))),
-        };
+        let auth = accepted_auth(auth_methods)?;
         let decoding = match basic_decoding {
             "form_urlencoded" => BasicDecoding::FormUrlDecode,
             "raw" => BasicDecoding::Raw,
@@ -108,6 +132,29 @@ impl PyAuthServer {
         if let Some(scopes) = allowed_scopes {
             reg = reg.with_allowed_scopes(scopes);
         }
+        match (auth, public_key) {
+            (_, Some(pem)) => reg = reg.with_public_key(pem),
+            (AcceptedAuth::PrivateKeyJwt, None) => {
+                return Err(PyValueError::new_err(
+                    "auth_methods \"private_key_jwt\" needs public_key (the PEM key that verifies the assertions)",
+                ));
+            }
+            _ => {}
+        }
+        match (auth, client_cert) {
+            (_, Some(pem)) => {
+                reg = reg.with_tls_cert(pem);
+                if reg.tls_cert_sha256.is_none() {
+                    return Err(PyValueError::new_err("client_cert is not a PEM certificate"));
+                }
+            }
+            (AcceptedAuth::TlsClientAuth | AcceptedAuth::SelfSignedTlsClientAuth, None) => {
+                return Err(PyValueError::new_err(format!(
+                    "auth_methods {auth_methods:?} needs client_cert (the PEM certificate the client presents)"
+                )));
+            }
+            _ => {}
+        }
         self.get()?.register_client(reg);
         Ok(())
     }
@@ -115,6 +162,12 @@ impl PyAuthServer {
     /// Token requests that named this client id, whatever their outcome.
     fn request_count(&self, client_id: &str) -> PyResult<u64> {
         Ok(self.get()?.request_count(client_id))
+    }
+
+    /// The most token requests naming this client id that were in progress at
+    /// the same time: 1 for a client that never sends two at once.
+    fn max_concurrent_requests(&self, client_id: &str) -> PyResult<u64> {
+        Ok(self.get()?.max_concurrent_requests(client_id))
     }
 
     /// Every request to the token endpoint.
@@ -218,6 +271,34 @@ impl PyAuthServer {
             None => "AuthServer(closed)".to_owned(),
         }
     }
+}
+
+/// The TLS settings of `AuthServer(tls_cert=…, tls_key=…, client_ca=…)`.
+fn server_tls(cert: Option<String>, key: Option<String>, client_ca: Option<String>) -> PyResult<Option<ServerTls>> {
+    match (cert, key) {
+        (Some(cert_chain_pem), Some(key_pem)) => {
+            Ok(Some(ServerTls { cert_chain_pem, key_pem, client_ca_pem: client_ca }))
+        }
+        (None, None) if client_ca.is_some() => Err(PyValueError::new_err("client_ca needs tls_cert and tls_key")),
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(PyValueError::new_err("tls_cert needs tls_key (the server's PEM private key)")),
+        (None, Some(_)) => Err(PyValueError::new_err("tls_key needs tls_cert (the server's PEM certificate chain)")),
+    }
+}
+
+/// The `auth_methods` argument of `register_client`.
+fn accepted_auth(name: &str) -> PyResult<AcceptedAuth> {
+    Ok(match name {
+        "any" => AcceptedAuth::Any,
+        "basic" => AcceptedAuth::Basic,
+        "post" => AcceptedAuth::Post,
+        "none" => AcceptedAuth::None,
+        "client_secret_jwt" => AcceptedAuth::ClientSecretJwt,
+        "private_key_jwt" => AcceptedAuth::PrivateKeyJwt,
+        "tls_client_auth" => AcceptedAuth::TlsClientAuth,
+        "self_signed_tls_client_auth" => AcceptedAuth::SelfSignedTlsClientAuth,
+        other => return Err(PyValueError::new_err(format!("unknown auth_methods {other:?}"))),
+    })
 }
 
 /// A failure of the test server's token endpoint, for `AuthServer.set_fault`.
@@ -358,7 +439,9 @@ impl PyRecordedRequest {
         self.0.client_id.as_deref()
     }
 
-    /// `client_secret_basic`, `client_secret_post`, `none`, or None.
+    /// How the client authenticated: `client_secret_basic`, `client_secret_post`,
+    /// `none`, `client_secret_jwt`, `private_key_jwt`, `tls_client_auth`,
+    /// `self_signed_tls_client_auth`, or None.
     #[getter]
     fn auth_used(&self) -> Option<&str> {
         self.0.auth_used.as_deref()

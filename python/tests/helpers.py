@@ -3,11 +3,28 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import ooauthcc
 from ooauthcc.testing import AuthServer
 
 SECRET = "s3cr3t-value-that-must-never-leak"
+
+# The repository's test PKI and keys (core/tests/fixtures), shared with the Rust and C tests.
+REPO = Path(__file__).resolve().parents[2]
+TLS_FIXTURES = REPO / "core" / "tests" / "fixtures" / "tls"
+KEY_FIXTURES = REPO / "core" / "tests" / "fixtures" / "keys"
+
+
+def tls_fixture(name: str) -> str:
+    """A PEM file of the test PKI (ca, server, client, selfsigned; `.key.pem` for keys)."""
+    return (TLS_FIXTURES / name).read_text()
+
+
+def key_fixture(name: str) -> str:
+    """A PEM key of core/tests/fixtures/keys, or of python/tests/fixtures."""
+    here = Path(__file__).resolve().parent / "fixtures" / name
+    return (here if here.exists() else KEY_FIXTURES / name).read_text()
 
 _n = 0
 

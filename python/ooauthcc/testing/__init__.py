@@ -11,6 +11,13 @@ identity provider: the server bundled with ooauthcc, on 127.0.0.1.
         server.set_fault(Fault.status(503), times=2)   # the next two requests fail
         server.set_latency(0.5)                        # answers take 500 ms
 
+With a certificate and key (PEM text) the server speaks HTTPS and asks for
+client certificates, for ``tls_client_auth`` and ``self_signed_tls_client_auth``
+(RFC 8705)::
+
+    with AuthServer(tls_cert=server_pem, tls_key=server_key_pem, client_ca=ca_pem) as server:
+        server.register_client("svc", auth_methods="tls_client_auth", client_cert=client_pem)
+
 With pytest, the fixtures ``ooauthcc_server`` (a fresh server) and
 ``ooauthcc_client`` (a registered client and an ``ooauthcc.Client`` for it)
 are available once ooauthcc is installed (plugin ``ooauthcc.testing.pytest_plugin``).
@@ -37,7 +44,9 @@ class AuthServer(_NativeAuthServer):
     It counts and records every token request, and can be told to add latency
     (:meth:`set_latency`), short lifetimes (:meth:`set_token_lifetime`),
     faults (:meth:`set_fault` with a :class:`Fault`) and provider quirks
-    (:meth:`set_quirk`). Stop it with :meth:`close` or a ``with`` block.
+    (:meth:`set_quirk`). With ``tls_cert``, ``tls_key`` and optionally
+    ``client_ca`` (PEM text) it speaks HTTPS and accepts mutual-TLS clients.
+    Stop it with :meth:`close` or a ``with`` block.
     """
 
     def new_client(
