@@ -252,6 +252,9 @@ typedef uint32_t ooauthcc_log_level;
 
 /**
  * A misbehaviour of the test server, for `ooauthcc_test_server_set_fault`.
+ * The faults with a parameter have their own functions
+ * (`ooauthcc_test_server_set_fault_status`, `_slow_ms`, `_slow_body_ms`,
+ * `_redirect`, `_oauth_error`).
  */
 enum ooauthcc_test_fault
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -290,6 +293,14 @@ enum ooauthcc_test_fault
    * 200 with a 2 MiB body: `OOAUTHCC_STATUS_MALFORMED_RESPONSE`.
    */
   OOAUTHCC_TEST_FAULT_OVERSIZED = 7,
+  /**
+   * 200 whose `access_token` is not UTF-8: `OOAUTHCC_STATUS_MALFORMED_RESPONSE`.
+   */
+  OOAUTHCC_TEST_FAULT_INVALID_UTF8 = 8,
+  /**
+   * 200 whose body is 100 000 `[`: `OOAUTHCC_STATUS_MALFORMED_RESPONSE`.
+   */
+  OOAUTHCC_TEST_FAULT_DEEPLY_NESTED = 9,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -357,6 +368,17 @@ typedef struct ooauthcc_error ooauthcc_error;
 typedef struct ooauthcc_header ooauthcc_header;
 
 /**
+ * A real `redis-server` (from `PATH`, or `$OOAUTHCC_REDIS_SERVER`) on
+ * 127.0.0.1 on a free port, without persistence, FOR TESTS of the shared
+ * store. Killed by `ooauthcc_test_redis_free`.
+ *
+ * Thread-safety: `ooauthcc_test_redis_url` may be called from any thread;
+ * `ooauthcc_test_redis_stop`, `ooauthcc_test_redis_restart` and
+ * `ooauthcc_test_redis_free` need exclusive use.
+ */
+typedef struct ooauthcc_test_redis ooauthcc_test_redis;
+
+/**
  * A real OAuth 2.0 authorization server (HTTP/1.1, client-credentials token
  * endpoint at `ooauthcc_test_server_token_url`) on 127.0.0.1, FOR TESTS. It
  * runs on its own thread, counts every token request per client id, and can
@@ -414,6 +436,37 @@ typedef struct ooauthcc_stats {
 } ooauthcc_stats;
 
 /**
+ * Writes the current credential (client secret or PEM private key) into a
+ * buffer of the library, for `ooauthcc_config_set_client_secret_callback` and
+ * `ooauthcc_config_set_private_key_callback`.
+ *
+ * Called at every token request (not for cache hits) on a library thread,
+ * possibly on several threads at once: it must be thread-safe, should return
+ * quickly (the request waits for it), must not throw (C++) or `longjmp`, and
+ * must not call `ooauthcc_client_get_token` (that returns `USAGE` there).
+ *
+ * It receives `user_data` as registered, `buf` (writable, `buf_len` bytes,
+ * at least 8 KiB) and `out_len`. On success it sets `*out_len` to the length
+ * in bytes of the credential (UTF-8, no NUL needed, none allowed) and returns
+ * 0. When the credential fits (`*out_len <= buf_len`) it is copied to `buf`;
+ * when it does not, write nothing: the library calls again once with a
+ * buffer of `*out_len` bytes (at most 1 MiB). Any other return value means
+ * failure (an errno value, for instance): the token request fails with
+ * `OOAUTHCC_STATUS_CONFIG` and a message giving the value. The library wipes
+ * `buf` after copying it; wipe your own copy whenever you like.
+ */
+typedef int (*ooauthcc_credential_callback)(void *user_data,
+                                            char *buf,
+                                            size_t buf_len,
+                                            size_t *out_len);
+
+/**
+ * Frees the `user_data` of a callback; called once, when the library no
+ * longer needs it (possibly on a library thread).
+ */
+typedef void (*ooauthcc_free_callback)(void *user_data);
+
+/**
  * One log record, passed to the log callback. Valid only during the call:
  * copy what you keep. Strings are NUL-terminated UTF-8.
  */
@@ -444,6 +497,33 @@ typedef struct ooauthcc_log_record {
  */
 typedef void (*ooauthcc_log_callback)(void *user_data,
                                       const struct ooauthcc_log_record *record);
+
+/**
+ * Counters of the shared store (`store_url`) for the cache entry a client
+ * uses. Filled by `ooauthcc_client_store_stats`. A struct of its own, so that
+ * `ooauthcc_stats` keeps its size.
+ */
+typedef struct ooauthcc_store_stats {
+  /**
+   * Fetches answered from the store with a token another process had just
+   * obtained, instead of a token request.
+   */
+  uint64_t store_hits;
+  /**
+   * Fetches that waited for another process holding the store's fetch lock.
+   */
+  uint64_t store_waits;
+  /**
+   * Store operations that failed or timed out; the fetch went ahead without
+   * the store and the caller still got its token.
+   */
+  uint64_t store_errors;
+  /**
+   * Reads of store values that failed authentication (not written with this
+   * client's credential, or tampered with); such values are ignored.
+   */
+  uint64_t store_rejected;
+} ooauthcc_store_stats;
 
 #ifdef __cplusplus
 extern "C" {
@@ -564,7 +644,8 @@ ooauthcc_status ooauthcc_config_validate(const struct ooauthcc_config *cfg,
                                          struct ooauthcc_error **err);
 
 /**
- * Frees a config. NULL is a no-op. Clients built from it are not affected.
+ * Frees a config. NULL is a no-op. Clients built from it are not affected
+ * (they keep the credential callbacks they use, and their `user_data`).
  */
 void ooauthcc_config_free(struct ooauthcc_config *cfg);
 
@@ -592,6 +673,45 @@ ooauthcc_status ooauthcc_config_set_basic_encoding(struct ooauthcc_config *cfg,
 ooauthcc_status ooauthcc_config_set_scope_delimiter(struct ooauthcc_config *cfg,
                                                     uint32_t delimiter,
                                                     struct ooauthcc_error **err);
+
+/**
+ * Gets the client secret from `callback` at every token request
+ * (`client_secret_provider` in Rust and Python), instead of a fixed secret,
+ * a file or an environment variable (set only one of them). A rotated secret
+ * takes effect at the next token request (after `ooauthcc_client_invalidate`,
+ * or when the cached token is renewed).
+ *
+ * `callback` must not be NULL (`OOAUTHCC_STATUS_NULL_ARGUMENT`); `user_data`
+ * is passed to it as is, and may be NULL. On success the library takes
+ * ownership of `user_data`: it calls `free_user_data(user_data)` (when not
+ * NULL) exactly once, after the last call of `callback`, when the last
+ * config or client built from this registration is freed (possibly on a
+ * library thread). On failure it does not take it. Setting the callback
+ * again releases the previous registration.
+ *
+ * The cache key follows the registration, not the secret: clients built from
+ * this config share one cache entry; another registration of the same
+ * function and `user_data` is another entry. See `ooauthcc_credential_callback`
+ * for how the callback returns the secret and what it may do.
+ */
+ooauthcc_status ooauthcc_config_set_client_secret_callback(struct ooauthcc_config *cfg,
+                                                           ooauthcc_credential_callback callback,
+                                                           void *user_data,
+                                                           ooauthcc_free_callback free_user_data,
+                                                           struct ooauthcc_error **err);
+
+/**
+ * Gets the PEM private key of `private_key_jwt` from `callback` at every
+ * token request (`private_key_provider` in Rust and Python), instead of a
+ * fixed key, a file or an environment variable (set only one of them).
+ * Ownership of `user_data`, threading and caching are as for
+ * `ooauthcc_config_set_client_secret_callback`.
+ */
+ooauthcc_status ooauthcc_config_set_private_key_callback(struct ooauthcc_config *cfg,
+                                                         ooauthcc_credential_callback callback,
+                                                         void *user_data,
+                                                         ooauthcc_free_callback free_user_data,
+                                                         struct ooauthcc_error **err);
 
 /**
  * Sets the client secret (`client_secret`). The library keeps its copy in
@@ -666,6 +786,33 @@ ooauthcc_status ooauthcc_config_set_key_id(struct ooauthcc_config *cfg,
 ooauthcc_status ooauthcc_config_set_assertion_audience(struct ooauthcc_config *cfg,
                                                        const char *audience,
                                                        struct ooauthcc_error **err);
+
+/**
+ * Shares tokens with other processes through this Redis server (`store_url`:
+ * `redis://[:password@]host:port[/db]` or `redis+unix:///path/to/socket`).
+ * The URL may hold a password: the library keeps it like a secret and never
+ * prints it. The empty string unsets it (tokens cached in this process only).
+ */
+ooauthcc_status ooauthcc_config_set_store_url(struct ooauthcc_config *cfg,
+                                              const char *url,
+                                              struct ooauthcc_error **err);
+
+/**
+ * Sets the lease of the cross-process fetch lock (`store_lock_lease`, default
+ * 5 000 ms): a process that dies while fetching holds the lock at most this
+ * long. Must be shorter than the request timeout.
+ */
+ooauthcc_status ooauthcc_config_set_store_lock_lease_ms(struct ooauthcc_config *cfg,
+                                                        uint64_t ms,
+                                                        struct ooauthcc_error **err);
+
+/**
+ * Sets the deadline of one store operation (`store_timeout`, default 500 ms):
+ * a slower or unreachable store is skipped and this process fetches alone.
+ */
+ooauthcc_status ooauthcc_config_set_store_timeout_ms(struct ooauthcc_config *cfg,
+                                                     uint64_t ms,
+                                                     struct ooauthcc_error **err);
 
 /**
  * Sets the token endpoint (`token_url`): an absolute `https://` URL, or
@@ -943,33 +1090,6 @@ ooauthcc_status ooauthcc_config_set_allow_insecure_http(struct ooauthcc_config *
                                                         struct ooauthcc_error **err);
 
 /**
- * Shares tokens with other processes through this Redis server (`store_url`:
- * `redis://[:password@]host:port[/db]` or `redis+unix:///path/to/socket`).
- * The URL may hold a password: the library keeps it like a secret and never
- * prints it. The empty string unsets it (tokens cached in this process only).
- */
-ooauthcc_status ooauthcc_config_set_store_url(struct ooauthcc_config *cfg,
-                                              const char *url,
-                                              struct ooauthcc_error **err);
-
-/**
- * Sets the lease of the cross-process fetch lock (`store_lock_lease`, default
- * 5 000 ms): a process that dies while fetching holds the lock at most this
- * long. Must be shorter than the request timeout.
- */
-ooauthcc_status ooauthcc_config_set_store_lock_lease_ms(struct ooauthcc_config *cfg,
-                                                        uint64_t ms,
-                                                        struct ooauthcc_error **err);
-
-/**
- * Sets the deadline of one store operation (`store_timeout`, default 500 ms):
- * a slower or unreachable store is skipped and this process fetches alone.
- */
-ooauthcc_status ooauthcc_config_set_store_timeout_ms(struct ooauthcc_config *cfg,
-                                                     uint64_t ms,
-                                                     struct ooauthcc_error **err);
-
-/**
  * The status of the failed call (never `OOAUTHCC_STATUS_OK`);
  * `OOAUTHCC_STATUS_NULL_ARGUMENT` when `error` is NULL.
  */
@@ -1097,7 +1217,8 @@ ooauthcc_status ooauthcc_test_server_start(struct ooauthcc_test_server **out,
                                            struct ooauthcc_error **err);
 
 /**
- * The token endpoint, `http://127.0.0.1:PORT/token`. Borrowed from `server`; NULL
+ * The token endpoint, `http://127.0.0.1:PORT/token` (`https://` for a server
+ * started with `ooauthcc_test_server_start_tls`). Borrowed from `server`; NULL
  * when `server` is NULL.
  */
 const char *ooauthcc_test_server_token_url(const struct ooauthcc_test_server *server);
@@ -1111,6 +1232,17 @@ ooauthcc_status ooauthcc_test_server_register_client(const struct ooauthcc_test_
                                                      const char *client_id,
                                                      const char *client_secret,
                                                      struct ooauthcc_error **err);
+
+/**
+ * Registers a client that authenticates with `private_key_jwt` (RFC 7523):
+ * assertions signed with the private key whose public key is `public_key_pem`
+ * (SPKI or PKCS#1 RSA PEM), and no other method. Any scope, the
+ * `client_credentials` grant. Replaces a client with the same id.
+ */
+ooauthcc_status ooauthcc_test_server_register_jwt_client(const struct ooauthcc_test_server *server,
+                                                         const char *client_id,
+                                                         const char *public_key_pem,
+                                                         struct ooauthcc_error **err);
 
 /**
  * Sets the lifetime of tokens issued from now on (default one hour);
@@ -1129,16 +1261,6 @@ ooauthcc_status ooauthcc_test_server_set_latency_ms(const struct ooauthcc_test_s
                                                     struct ooauthcc_error **err);
 
 /**
- * Makes the next `times` token requests fail with `fault` (an
- * `ooauthcc_test_fault`), or every request until cleared when `times` is 0.
- * `OOAUTHCC_TEST_FAULT_NONE` restores normal service.
- */
-ooauthcc_status ooauthcc_test_server_set_fault(const struct ooauthcc_test_server *server,
-                                               uint32_t fault,
-                                               uint32_t times,
-                                               struct ooauthcc_error **err);
-
-/**
  * Writes to `*out` how many token requests named `client_id` (whatever their
  * outcome) since the server started.
  */
@@ -1146,6 +1268,14 @@ ooauthcc_status ooauthcc_test_server_request_count(const struct ooauthcc_test_se
                                                    const char *client_id,
                                                    uint64_t *out,
                                                    struct ooauthcc_error **err);
+
+/**
+ * Writes to `*out` how many requests reached the token endpoint in all,
+ * whatever they named and whatever their outcome, since the server started.
+ */
+ooauthcc_status ooauthcc_test_server_total_requests(const struct ooauthcc_test_server *server,
+                                                    uint64_t *out,
+                                                    struct ooauthcc_error **err);
 
 /**
  * Writes to `*valid` whether this server issued `access_token` and it has not
@@ -1163,11 +1293,154 @@ ooauthcc_status ooauthcc_test_server_is_valid_token(const struct ooauthcc_test_s
 void ooauthcc_test_server_free(struct ooauthcc_test_server *server);
 
 /**
+ * Makes the next `times` token requests fail with `fault` (an
+ * `ooauthcc_test_fault`), or every request until cleared when `times` is 0.
+ * `OOAUTHCC_TEST_FAULT_NONE` restores normal service.
+ */
+ooauthcc_status ooauthcc_test_server_set_fault(const struct ooauthcc_test_server *server,
+                                               uint32_t fault,
+                                               uint32_t times,
+                                               struct ooauthcc_error **err);
+
+/**
+ * Answers token requests with HTTP `status` (100 to 999, else
+ * `INVALID_ARGUMENT`) and a plain-text body, with a `Retry-After` header set
+ * verbatim to `retry_after` (seconds, or an HTTP-date) unless it is empty;
+ * `Retry-After` is only sent with 429 and 503 (`INVALID_ARGUMENT` otherwise).
+ */
+ooauthcc_status ooauthcc_test_server_set_fault_status(const struct ooauthcc_test_server *server,
+                                                      uint32_t status,
+                                                      const char *retry_after,
+                                                      uint32_t times,
+                                                      struct ooauthcc_error **err);
+
+/**
+ * Waits `delay_ms` before answering token requests normally (a slow
+ * server: for timeouts).
+ */
+ooauthcc_status ooauthcc_test_server_set_fault_slow_ms(const struct ooauthcc_test_server *server,
+                                                       uint64_t delay_ms,
+                                                       uint32_t times,
+                                                       struct ooauthcc_error **err);
+
+/**
+ * Sends 200 and its headers at once, then a token response one byte every
+ * `interval_ms` (slowloris). The token it carries is not valid.
+ */
+ooauthcc_status ooauthcc_test_server_set_fault_slow_body_ms(const struct ooauthcc_test_server *server,
+                                                            uint64_t interval_ms,
+                                                            uint32_t times,
+                                                            struct ooauthcc_error **err);
+
+/**
+ * Answers token requests with 302 Found and `Location: location` (a client
+ * must not follow it: `OOAUTHCC_STATUS_HTTP_STATUS` with HTTP status 302).
+ */
+ooauthcc_status ooauthcc_test_server_set_fault_redirect(const struct ooauthcc_test_server *server,
+                                                        const char *location,
+                                                        uint32_t times,
+                                                        struct ooauthcc_error **err);
+
+/**
+ * Answers token requests with an RFC 6749 §5.2 error body: HTTP `status`
+ * (100 to 999), `error` (e.g. `"invalid_client"`, not empty), and
+ * `error_description` and `error_uri` unless they are empty strings.
+ */
+ooauthcc_status ooauthcc_test_server_set_fault_oauth_error(const struct ooauthcc_test_server *server,
+                                                           uint32_t status,
+                                                           const char *error,
+                                                           const char *description,
+                                                           const char *uri,
+                                                           uint32_t times,
+                                                           struct ooauthcc_error **err);
+
+/**
+ * Starts a server speaking HTTPS on 127.0.0.1 on a free port, with this
+ * certificate chain (PEM, leaf first) and private key (PEM), asking clients
+ * for a certificate (optional) so that mutual TLS can be tested.
+ * `client_ca_pem` is the CA whose certificates count for `tls_client_auth`,
+ * or the empty string for none. Clients must trust the server's CA
+ * (`ooauthcc_config_set_ca_bundle`). On success `*out` is a server you free
+ * with `ooauthcc_test_server_free`. `INVALID_ARGUMENT` when the PEM is
+ * unusable, `TRANSPORT` when the socket or thread cannot be created.
+ */
+ooauthcc_status ooauthcc_test_server_start_tls(const char *cert_chain_pem,
+                                               const char *key_pem,
+                                               const char *client_ca_pem,
+                                               struct ooauthcc_test_server **out,
+                                               struct ooauthcc_error **err);
+
+/**
+ * As `ooauthcc_test_server_start_tls`, reading the PEM from these files
+ * (`client_ca_file` may be the empty string: no client CA).
+ */
+ooauthcc_status ooauthcc_test_server_start_tls_files(const char *cert_chain_file,
+                                                     const char *key_file,
+                                                     const char *client_ca_file,
+                                                     struct ooauthcc_test_server **out,
+                                                     struct ooauthcc_error **err);
+
+/**
+ * Registers a client that authenticates by mutual TLS with the certificate
+ * `cert_pem` (PEM, leaf first): `method` is
+ * `OOAUTHCC_AUTH_METHOD_TLS_CLIENT_AUTH` (the certificate must also chain to
+ * the server's client CA) or `OOAUTHCC_AUTH_METHOD_SELF_SIGNED_TLS_CLIENT_AUTH`
+ * (any issuer); another value is `INVALID_ARGUMENT`, as is a `cert_pem` with
+ * no certificate. The client may ask for any scope, with the
+ * `client_credentials` grant, and no other method. Replaces a client with the
+ * same id. Only a server started with `ooauthcc_test_server_start_tls` sees
+ * client certificates.
+ */
+ooauthcc_status ooauthcc_test_server_register_tls_client(const struct ooauthcc_test_server *server,
+                                                         const char *client_id,
+                                                         uint32_t method,
+                                                         const char *cert_pem,
+                                                         struct ooauthcc_error **err);
+
+/**
  * The short name of a status, e.g. `"oauth"` for 13 and `"ok"` for 0;
  * `"unknown"` for a number that is not a status. Static: never free it.
  * Thread-safe.
  */
 const char *ooauthcc_status_name(uint32_t status);
+
+/**
+ * Fills `*out` with the shared-store counters of the cache entry this client
+ * uses (all zero when it has no `store_url`).
+ */
+ooauthcc_status ooauthcc_client_store_stats(const struct ooauthcc_client *client,
+                                            struct ooauthcc_store_stats *out,
+                                            struct ooauthcc_error **err);
+
+/**
+ * Starts a Redis server. On success `*out` is a server you stop and free with
+ * `ooauthcc_test_redis_free`. `TRANSPORT` when `redis-server` is missing or
+ * does not answer within 10 s.
+ */
+ooauthcc_status ooauthcc_test_redis_start(struct ooauthcc_test_redis **out,
+                                          struct ooauthcc_error **err);
+
+/**
+ * The URL to give to `ooauthcc_config_set_store_url`. Borrowed from
+ * `redis`; NULL when `redis` is NULL.
+ */
+const char *ooauthcc_test_redis_url(const struct ooauthcc_test_redis *redis);
+
+/**
+ * Kills the server (an outage: its data is lost). NULL is a no-op.
+ */
+void ooauthcc_test_redis_stop(struct ooauthcc_test_redis *redis);
+
+/**
+ * Starts a stopped server again on the same port, empty.
+ */
+ooauthcc_status ooauthcc_test_redis_restart(struct ooauthcc_test_redis *redis,
+                                            struct ooauthcc_error **err);
+
+/**
+ * Kills the server and frees it. NULL is a no-op.
+ */
+void ooauthcc_test_redis_free(struct ooauthcc_test_redis *redis);
 
 /**
  * The access token, NUL-terminated; NULL when `token` is NULL. Borrowed from `token`.

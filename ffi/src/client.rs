@@ -8,7 +8,8 @@ use std::time::Duration;
 use arc_swap::ArcSwapOption;
 use ooauthcc_core::{Client, Error, Token};
 
-use crate::config::{config_ref, ooauthcc_config};
+use crate::config::{config_object_ref, ooauthcc_config};
+use crate::config_callback::Callbacks;
 use crate::error::ooauthcc_error;
 use crate::handle::{Castable, Out, OwnershipArc, arc_clone, arc_free, arc_into_ptr, arc_ref};
 use crate::status::ooauthcc_status;
@@ -40,6 +41,9 @@ pub(crate) struct ClientHandle {
     last: ArcSwapOption<TokenHandle>,
     pub(crate) header_name: CString,
     query_param: Option<CString>,
+    /// Keeps the credential callbacks of the config (and their `user_data`)
+    /// alive while this client is.
+    _callbacks: Callbacks,
 }
 
 impl Castable for ooauthcc_client {
@@ -165,9 +169,10 @@ pub unsafe extern "C" fn ooauthcc_client_new(
 ) -> ooauthcc_status {
     ffi_status_boundary!(err, {
         // SAFETY: `cfg` is NULL or a live config; `out` NULL or writable (C contract).
-        let (cfg, out) = unsafe { (config_ref(cfg)?, Out::new(out, "out")?) };
-        let client = Client::new(cfg.clone())?;
+        let (cfg, out) = unsafe { (config_object_ref(cfg)?, Out::new(out, "out")?) };
+        let client = Client::new(cfg.config.clone())?;
         let handle = ClientHandle {
+            _callbacks: cfg.callbacks.clone(),
             header_name: c_string(client.header_name()),
             query_param: opt_c_string(client.query_param()),
             last: ArcSwapOption::empty(),

@@ -5,14 +5,16 @@
 //! `config_tls.rs` (mutual TLS, trust anchors), `config_tuning.rs` (durations
 //! and numbers).
 //!
-//! The handle is core's `ClientConfig` itself: every setter assigns one field,
-//! and validation is core's, run by `ooauthcc_client_new` (or
+//! The handle is core's `ClientConfig` (plus the C credential callbacks it
+//! refers to, see `config_callback.rs`): every setter assigns one field, and
+//! validation is core's, run by `ooauthcc_client_new` (or
 //! `ooauthcc_config_validate`), with an error that names the setting.
 
 use std::ffi::c_char;
 
 use ooauthcc_core::{AuthMethod, BasicEncoding, ClientConfig, Error, ErrorKind, ScopeDelimiter};
 
+use crate::config_callback::Callbacks;
 use crate::error::ooauthcc_error;
 use crate::handle::{Castable, Out, OwnershipBox, box_free, box_into_ptr, box_mut, box_ref};
 use crate::status::ooauthcc_status;
@@ -31,27 +33,60 @@ pub struct ooauthcc_config {
     _private: [u8; 0],
 }
 
-impl Castable for ooauthcc_config {
-    type Ownership = OwnershipBox;
-    type RustType = ClientConfig;
+/// What an `ooauthcc_config` pointer stands for.
+#[derive(Default)]
+pub(crate) struct ConfigObject {
+    /// The settings.
+    pub(crate) config: ClientConfig,
+    /// The C callbacks `config` calls, holding their `user_data` alive.
+    pub(crate) callbacks: Callbacks,
 }
 
-/// Borrows a config for a setter.
+impl From<ClientConfig> for ConfigObject {
+    fn from(config: ClientConfig) -> Self {
+        ConfigObject { config, callbacks: Callbacks::default() }
+    }
+}
+
+impl Castable for ooauthcc_config {
+    type Ownership = OwnershipBox;
+    type RustType = ConfigObject;
+}
+
+/// Borrows a whole config object for a setter.
 ///
 /// # Safety
 /// `cfg` is NULL or a live config, not used by another thread during the call.
-pub(crate) unsafe fn config_mut<'a>(cfg: *mut ooauthcc_config) -> Result<&'a mut ClientConfig, Error> {
+pub(crate) unsafe fn config_object_mut<'a>(cfg: *mut ooauthcc_config) -> Result<&'a mut ConfigObject, Error> {
     // SAFETY: forwarded contract.
     unsafe { box_mut::<ooauthcc_config>(cfg, "cfg") }
 }
 
-/// Borrows a config for reading.
+/// Borrows a whole config object for reading.
 ///
 /// # Safety
 /// `cfg` is NULL or a live config, not changed by another thread during the call.
-pub(crate) unsafe fn config_ref<'a>(cfg: *const ooauthcc_config) -> Result<&'a ClientConfig, Error> {
+pub(crate) unsafe fn config_object_ref<'a>(cfg: *const ooauthcc_config) -> Result<&'a ConfigObject, Error> {
     // SAFETY: forwarded contract.
     unsafe { box_ref::<ooauthcc_config>(cfg, "cfg") }
+}
+
+/// Borrows the settings of a config for a setter.
+///
+/// # Safety
+/// As [`config_object_mut`].
+pub(crate) unsafe fn config_mut<'a>(cfg: *mut ooauthcc_config) -> Result<&'a mut ClientConfig, Error> {
+    // SAFETY: forwarded contract.
+    unsafe { config_object_mut(cfg) }.map(|o| &mut o.config)
+}
+
+/// Borrows the settings of a config for reading.
+///
+/// # Safety
+/// As [`config_object_ref`].
+pub(crate) unsafe fn config_ref<'a>(cfg: *const ooauthcc_config) -> Result<&'a ClientConfig, Error> {
+    // SAFETY: forwarded contract.
+    unsafe { config_object_ref(cfg) }.map(|o| &o.config)
 }
 
 /// Reads one string argument and hands it with the config to `set`.
@@ -155,7 +190,7 @@ fn bad_enum(arg: &str, value: u32, names: &str) -> Error {
 /// Returns NULL only if memory ran out. Free it with `ooauthcc_config_free`.
 #[unsafe(no_mangle)]
 pub extern "C" fn ooauthcc_config_new() -> *mut ooauthcc_config {
-    ffi_panic_boundary! { box_into_ptr::<ooauthcc_config>(ClientConfig::default()) }
+    ffi_panic_boundary! { box_into_ptr::<ooauthcc_config>(ConfigObject::default()) }
 }
 
 /// Parses a JSON object whose fields are the settings, with the names of the
@@ -173,7 +208,7 @@ pub unsafe extern "C" fn ooauthcc_config_from_json(
     ffi_status_boundary!(err, {
         // SAFETY: `json` is NULL or NUL-terminated, `out` NULL or writable (C contract).
         let (json, out) = unsafe { (read_str(json, "json")?, Out::new(out, "out")?) };
-        out.put(box_into_ptr::<ooauthcc_config>(ClientConfig::from_json(json)?));
+        out.put(box_into_ptr::<ooauthcc_config>(ClientConfig::from_json(json)?.into()));
         Ok(())
     })
 }
@@ -188,7 +223,7 @@ pub unsafe extern "C" fn ooauthcc_config_from_toml(
     ffi_status_boundary!(err, {
         // SAFETY: `toml` is NULL or NUL-terminated, `out` NULL or writable (C contract).
         let (toml, out) = unsafe { (read_str(toml, "toml")?, Out::new(out, "out")?) };
-        out.put(box_into_ptr::<ooauthcc_config>(ClientConfig::from_toml(toml)?));
+        out.put(box_into_ptr::<ooauthcc_config>(ClientConfig::from_toml(toml)?.into()));
         Ok(())
     })
 }
@@ -206,7 +241,8 @@ pub unsafe extern "C" fn ooauthcc_config_validate(
     })
 }
 
-/// Frees a config. NULL is a no-op. Clients built from it are not affected.
+/// Frees a config. NULL is a no-op. Clients built from it are not affected
+/// (they keep the credential callbacks they use, and their `user_data`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ooauthcc_config_free(cfg: *mut ooauthcc_config) {
     // SAFETY: `cfg` is NULL or a config from this library not yet freed (C contract).

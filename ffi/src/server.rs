@@ -1,10 +1,12 @@
 //! `ooauthcc_test_server`: core's bundled loopback authorization server, so C
-//! users can test their own code without an identity provider.
+//! users can test their own code without an identity provider. Starting it
+//! with HTTPS and registering mTLS clients: `server_tls.rs`; faults:
+//! `server_faults.rs`.
 
 use std::ffi::{CString, c_char};
 use std::time::Duration;
 
-use ooauthcc_core::testing::{AuthServer, ClientRegistration, Fault};
+use ooauthcc_core::testing::{AcceptedAuth, AuthServer, ClientRegistration};
 use ooauthcc_core::{Error, ErrorKind};
 
 use crate::error::ooauthcc_error;
@@ -25,8 +27,16 @@ pub struct ooauthcc_test_server {
 }
 
 pub(crate) struct ServerObject {
-    server: AuthServer,
+    pub(crate) server: AuthServer,
     token_url: CString,
+}
+
+impl ServerObject {
+    /// Hands a started server to C.
+    pub(crate) fn into_ptr(server: AuthServer) -> *mut ooauthcc_test_server {
+        let token_url = c_string(&server.token_url());
+        box_into_ptr::<ooauthcc_test_server>(ServerObject { server, token_url })
+    }
 }
 
 impl Castable for ooauthcc_test_server {
@@ -34,33 +44,11 @@ impl Castable for ooauthcc_test_server {
     type RustType = ServerObject;
 }
 
-/// A misbehaviour of the test server, for `ooauthcc_test_server_set_fault`.
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ooauthcc_test_fault {
-    /// Normal service.
-    None = 0,
-    /// 500 with a plain-text body: `OOAUTHCC_STATUS_HTTP_STATUS` (retried first).
-    ServerError = 1,
-    /// 429 without `Retry-After`: `OOAUTHCC_STATUS_HTTP_STATUS` (retried first).
-    TooManyRequests = 2,
-    /// 200 whose body is not JSON: `OOAUTHCC_STATUS_MALFORMED_RESPONSE`.
-    NonJson = 3,
-    /// 200 with an empty body: `OOAUTHCC_STATUS_MALFORMED_RESPONSE`.
-    EmptyBody = 4,
-    /// 200 carrying an OAuth error (`invalid_request`): `OOAUTHCC_STATUS_OAUTH`.
-    ErrorIn200 = 5,
-    /// 200 cut off mid-body: `OOAUTHCC_STATUS_TRANSPORT` (retried first).
-    CloseMidBody = 6,
-    /// 200 with a 2 MiB body: `OOAUTHCC_STATUS_MALFORMED_RESPONSE`.
-    Oversized = 7,
-}
-
 /// Borrows a server.
 ///
 /// # Safety
 /// `server` is NULL or a live server from this library.
-unsafe fn server_ref<'a>(server: *const ooauthcc_test_server) -> Result<&'a ServerObject, Error> {
+pub(crate) unsafe fn server_ref<'a>(server: *const ooauthcc_test_server) -> Result<&'a ServerObject, Error> {
     // SAFETY: forwarded contract.
     unsafe { box_ref::<ooauthcc_test_server>(server, "server") }
 }
@@ -78,13 +66,13 @@ pub unsafe extern "C" fn ooauthcc_test_server_start(
         let out = unsafe { Out::new(out, "out")? };
         let server = AuthServer::start()
             .map_err(|e| Error::new(ErrorKind::Transport, format!("cannot start the test server: {e}")))?;
-        let token_url = c_string(&server.token_url());
-        out.put(box_into_ptr::<ooauthcc_test_server>(ServerObject { server, token_url }));
+        out.put(ServerObject::into_ptr(server));
         Ok(())
     })
 }
 
-/// The token endpoint, `http://127.0.0.1:PORT/token`. Borrowed from `server`; NULL
+/// The token endpoint, `http://127.0.0.1:PORT/token` (`https://` for a server
+/// started with `ooauthcc_test_server_start_tls`). Borrowed from `server`; NULL
 /// when `server` is NULL.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ooauthcc_test_server_token_url(server: *const ooauthcc_test_server) -> *const c_char {
@@ -108,6 +96,29 @@ pub unsafe extern "C" fn ooauthcc_test_server_register_client(
             (server_ref(server)?, read_str(client_id, "client_id")?, read_str(client_secret, "client_secret")?)
         };
         s.server.register_client(ClientRegistration::new(id, secret));
+        Ok(())
+    })
+}
+
+/// Registers a client that authenticates with `private_key_jwt` (RFC 7523):
+/// assertions signed with the private key whose public key is `public_key_pem`
+/// (SPKI or PKCS#1 RSA PEM), and no other method. Any scope, the
+/// `client_credentials` grant. Replaces a client with the same id.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ooauthcc_test_server_register_jwt_client(
+    server: *const ooauthcc_test_server,
+    client_id: *const c_char,
+    public_key_pem: *const c_char,
+    err: *mut *mut ooauthcc_error,
+) -> ooauthcc_status {
+    ffi_status_boundary!(err, {
+        // SAFETY: `server` is NULL or a live server; the strings NULL or NUL-terminated (C contract).
+        let (s, id, key) = unsafe {
+            (server_ref(server)?, read_str(client_id, "client_id")?, read_str(public_key_pem, "public_key_pem")?)
+        };
+        s.server.register_client(
+            ClientRegistration::new(id, "").with_auth(AcceptedAuth::PrivateKeyJwt).with_public_key(key),
+        );
         Ok(())
     })
 }
@@ -142,43 +153,6 @@ pub unsafe extern "C" fn ooauthcc_test_server_set_latency_ms(
     })
 }
 
-/// Makes the next `times` token requests fail with `fault` (an
-/// `ooauthcc_test_fault`), or every request until cleared when `times` is 0.
-/// `OOAUTHCC_TEST_FAULT_NONE` restores normal service.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn ooauthcc_test_server_set_fault(
-    server: *const ooauthcc_test_server,
-    fault: u32,
-    times: u32,
-    err: *mut *mut ooauthcc_error,
-) -> ooauthcc_status {
-    ffi_status_boundary!(err, {
-        // SAFETY: `server` is NULL or a live server (C contract).
-        let s = unsafe { server_ref(server)? };
-        let fault = match fault {
-            f if f == ooauthcc_test_fault::None as u32 => None,
-            f if f == ooauthcc_test_fault::ServerError as u32 => Some(Fault::Status(500)),
-            f if f == ooauthcc_test_fault::TooManyRequests as u32 => Some(Fault::TooManyRequests { retry_after: None }),
-            f if f == ooauthcc_test_fault::NonJson as u32 => Some(Fault::NonJson),
-            f if f == ooauthcc_test_fault::EmptyBody as u32 => Some(Fault::EmptyBody),
-            f if f == ooauthcc_test_fault::ErrorIn200 as u32 => Some(Fault::ErrorIn200),
-            f if f == ooauthcc_test_fault::CloseMidBody as u32 => Some(Fault::CloseMidBody),
-            f if f == ooauthcc_test_fault::Oversized as u32 => Some(Fault::Oversized),
-            v => {
-                return Err(Error::new(
-                    ErrorKind::InvalidArgument,
-                    format!("argument `fault`: unknown value {v} (expected an ooauthcc_test_fault, 0 to 7)"),
-                ));
-            }
-        };
-        match (fault, times) {
-            (Some(f), n) if n > 0 => s.server.set_fault_times(f, n),
-            (f, _) => s.server.set_fault(f),
-        }
-        Ok(())
-    })
-}
-
 /// Writes to `*out` how many token requests named `client_id` (whatever their
 /// outcome) since the server started.
 #[unsafe(no_mangle)]
@@ -193,6 +167,22 @@ pub unsafe extern "C" fn ooauthcc_test_server_request_count(
         // `out` NULL or writable (C contract).
         let (s, id, out) = unsafe { (server_ref(server)?, read_str(client_id, "client_id")?, Out::new(out, "out")?) };
         out.put(s.server.request_count(id));
+        Ok(())
+    })
+}
+
+/// Writes to `*out` how many requests reached the token endpoint in all,
+/// whatever they named and whatever their outcome, since the server started.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ooauthcc_test_server_total_requests(
+    server: *const ooauthcc_test_server,
+    out: *mut u64,
+    err: *mut *mut ooauthcc_error,
+) -> ooauthcc_status {
+    ffi_status_boundary!(err, {
+        // SAFETY: `server` is NULL or a live server, `out` NULL or writable (C contract).
+        let (s, out) = unsafe { (server_ref(server)?, Out::new(out, "out")?) };
+        out.put(s.server.total_requests());
         Ok(())
     })
 }

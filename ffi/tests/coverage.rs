@@ -2,8 +2,9 @@
 //!
 //! The list of settings comes from core itself (`ClientConfig::FIELDS`), so a
 //! setting added to core fails this test, naming it, until it has a C setter
-//! here and in the header. (The Rust-only callback settings are not fields of
-//! documents and have no C setter.)
+//! here and in the header. The Rust-only callback settings
+//! (`ClientConfig::RUST_ONLY_FIELDS`, not fields of documents) have C callback
+//! setters, checked the same way.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use ooauthcc_core::ClientConfig;
@@ -61,6 +62,12 @@ const C_SETTERS: &[(&str, &str)] = &[
     ("store_timeout", "ooauthcc_config_set_store_timeout_ms"),
 ];
 
+/// Rust-only callback setting → the C function that sets a C callback for it.
+const C_CALLBACK_SETTERS: &[(&str, &str)] = &[
+    ("client_secret_provider", "ooauthcc_config_set_client_secret_callback"),
+    ("private_key_provider", "ooauthcc_config_set_private_key_callback"),
+];
+
 /// The settings core accepts in documents (tested in core against its schema).
 fn core_settings() -> Vec<String> {
     ClientConfig::FIELDS.iter().map(|f| (*f).to_owned()).collect()
@@ -80,4 +87,16 @@ fn every_setting_has_a_c_setter() {
     for (name, _) in C_SETTERS {
         assert!(settings.iter().any(|s| s == name), "`{name}` is no longer a core setting");
     }
+}
+
+#[test]
+fn every_callback_setting_has_a_c_setter() {
+    let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../include/ooauthcc.h")).unwrap();
+    for setting in ClientConfig::RUST_ONLY_FIELDS {
+        let Some((_, setter)) = C_CALLBACK_SETTERS.iter().find(|(name, _)| name == setting) else {
+            panic!("core callback setting `{setting}` has no C setter: add one and list it in C_CALLBACK_SETTERS")
+        };
+        assert!(header.contains(&format!("ooauthcc_status {setter}(")), "{setter} is not in the header");
+    }
+    assert_eq!(C_CALLBACK_SETTERS.len(), ClientConfig::RUST_ONLY_FIELDS.len());
 }
