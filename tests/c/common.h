@@ -103,6 +103,30 @@ static inline ooauthcc_client *client_from(const ooauthcc_config *cfg) {
     return client;
 }
 
+/* The whole text of a file, malloc'ed (free it); fails the test if unreadable. */
+static inline char *read_text_file(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "cannot open %s\n", path);
+        exit(1);
+    }
+    size_t cap = 4096, len = 0;
+    char *text = malloc(cap);
+    CHECK(text != NULL);
+    size_t n;
+    while ((n = fread(text + len, 1, cap - len - 1, f)) > 0) {
+        len += n;
+        if (cap - len - 1 == 0) {
+            cap *= 2;
+            text = realloc(text, cap);
+            CHECK(text != NULL);
+        }
+    }
+    fclose(f);
+    text[len] = 0;
+    return text;
+}
+
 static inline uint64_t requests(const ooauthcc_test_server *server, const char *client_id) {
     uint64_t n = 0;
     TRY(ooauthcc_test_server_request_count, server, client_id, &n);

@@ -250,6 +250,156 @@ static void test_server_functions(void) {
     ooauthcc_test_server_free(NULL);
 }
 
+static int never_called(void *user_data, char *buf, size_t len, size_t *out_len) {
+    (void)user_data, (void)buf, (void)len, (void)out_len;
+    abort();
+}
+
+static int frees;
+static void count_free(void *user_data) {
+    (void)user_data;
+    frees++;
+}
+
+/* The credential callbacks: NULL config or callback are refused, and then
+ * the library does not take user_data (free_user_data is not called). */
+static void test_callback_arguments(void) {
+    typedef ooauthcc_status (*cb_setter)(ooauthcc_config *, ooauthcc_credential_callback, void *,
+                                         ooauthcc_free_callback, ooauthcc_error **);
+    static const struct { const char *name; cb_setter fn; } SETTERS[] = {
+        ENTRY(ooauthcc_config_set_client_secret_callback),
+        ENTRY(ooauthcc_config_set_private_key_callback),
+    };
+    ooauthcc_error *err = NULL;
+    ooauthcc_config *cfg = ooauthcc_config_new();
+    for (size_t i = 0; i < sizeof SETTERS / sizeof SETTERS[0]; i++) {
+        const char *n = SETTERS[i].name;
+        expect_arg_error(n, SETTERS[i].fn(NULL, never_called, &frees, count_free, &err), &err,
+                         OOAUTHCC_STATUS_NULL_ARGUMENT, "cfg");
+        expect_arg_error(n, SETTERS[i].fn(cfg, NULL, &frees, count_free, &err), &err,
+                         OOAUTHCC_STATUS_NULL_ARGUMENT, "callback");
+        CHECK(SETTERS[i].fn(cfg, NULL, NULL, NULL, NULL) == OOAUTHCC_STATUS_NULL_ARGUMENT);
+        CHECK(frees == 0);
+        /* Accepted: user_data is the library's now, freed with the config. */
+        TRY(SETTERS[i].fn, cfg, never_called, &frees, count_free);
+    }
+    ooauthcc_config_free(cfg);
+    CHECK(frees == 2);
+}
+
+static void test_tls_and_fault_arguments(void) {
+    ooauthcc_error *err = NULL;
+    ooauthcc_test_server *server = NULL, *out = NULL;
+    expect_arg_error("start_tls", ooauthcc_test_server_start_tls(NULL, "k", "", &out, &err), &err,
+                     OOAUTHCC_STATUS_NULL_ARGUMENT, "cert_chain_pem");
+    expect_arg_error("start_tls", ooauthcc_test_server_start_tls("c", NULL, "", &out, &err), &err,
+                     OOAUTHCC_STATUS_NULL_ARGUMENT, "key_pem");
+    expect_arg_error("start_tls", ooauthcc_test_server_start_tls("c", "k", NULL, &out, &err), &err,
+                     OOAUTHCC_STATUS_NULL_ARGUMENT, "client_ca_pem");
+    expect_arg_error("start_tls", ooauthcc_test_server_start_tls("c", "k", "", NULL, &err), &err,
+                     OOAUTHCC_STATUS_NULL_ARGUMENT, "out");
+    expect_arg_error("start_tls", ooauthcc_test_server_start_tls(BAD_UTF8, "k", "", &out, &err), &err,
+                     OOAUTHCC_STATUS_INVALID_ARGUMENT, "cert_chain_pem");
+    expect_arg_error("start_tls", ooauthcc_test_server_start_tls("c", BAD_UTF8, "", &out, &err), &err,
+                     OOAUTHCC_STATUS_INVALID_ARGUMENT, "key_pem");
+    expect_arg_error("start_tls", ooauthcc_test_server_start_tls("c", "k", BAD_UTF8, &out, &err), &err,
+                     OOAUTHCC_STATUS_INVALID_ARGUMENT, "client_ca_pem");
+    expect_arg_error("start_tls_files", ooauthcc_test_server_start_tls_files(NULL, "k", "", &out, &err), &err,
+                     OOAUTHCC_STATUS_NULL_ARGUMENT, "cert_chain_file");
+    expect_arg_error("start_tls_files", ooauthcc_test_server_start_tls_files("c", NULL, "", &out, &err), &err,
+                     OOAUTHCC_STATUS_NULL_ARGUMENT, "key_file");
+    expect_arg_error("start_tls_files", ooauthcc_test_server_start_tls_files("c", "k", NULL, &out, &err), &err,
+                     OOAUTHCC_STATUS_NULL_ARGUMENT, "client_ca_file");
+    expect_arg_error("start_tls_files", ooauthcc_test_server_start_tls_files("c", "k", "", NULL, &err), &err,
+                     OOAUTHCC_STATUS_NULL_ARGUMENT, "out");
+    expect_arg_error("start_tls_files", ooauthcc_test_server_start_tls_files(BAD_UTF8, "k", "", &out, &err), &err,
+                     OOAUTHCC_STATUS_INVALID_ARGUMENT, "cert_chain_file");
+    expect_arg_error("start_tls_files", ooauthcc_test_server_start_tls_files("c", BAD_UTF8, "", &out, &err), &err,
+                     OOAUTHCC_STATUS_INVALID_ARGUMENT, "key_file");
+    expect_arg_error("start_tls_files", ooauthcc_test_server_start_tls_files("c", "k", BAD_UTF8, &out, &err), &err,
+                     OOAUTHCC_STATUS_INVALID_ARGUMENT, "client_ca_file");
+    CHECK(out == NULL);
+
+    TRY(ooauthcc_test_server_start, &server);
+    const uint32_t tls = OOAUTHCC_AUTH_METHOD_TLS_CLIENT_AUTH;
+    expect_arg_error("register_tls", ooauthcc_test_server_register_tls_client(NULL, "a", tls, "c", &err), &err,
+                     OOAUTHCC_STATUS_NULL_ARGUMENT, "server");
+    expect_arg_error("register_tls", ooauthcc_test_server_register_tls_client(server, NULL, tls, "c", &err), &err,
+                     OOAUTHCC_STATUS_NULL_ARGUMENT, "client_id");
+    expect_arg_error("register_tls", ooauthcc_test_server_register_tls_client(server, "a", tls, NULL, &err), &err,
+                     OOAUTHCC_STATUS_NULL_ARGUMENT, "cert_pem");
+    expect_arg_error("register_tls", ooauthcc_test_server_register_tls_client(server, BAD_UTF8, tls, "c", &err),
+                     &err, OOAUTHCC_STATUS_INVALID_ARGUMENT, "client_id");
+    expect_arg_error("register_tls", ooauthcc_test_server_register_tls_client(server, "a", tls, BAD_UTF8, &err),
+                     &err, OOAUTHCC_STATUS_INVALID_ARGUMENT, "cert_pem");
+    expect_arg_error("register_tls", ooauthcc_test_server_register_tls_client(server, "a", UINT32_MAX, "c", &err),
+                     &err, OOAUTHCC_STATUS_INVALID_ARGUMENT, "method");
+    expect_arg_error("register_jwt", ooauthcc_test_server_register_jwt_client(NULL, "a", "k", &err), &err,
+                     OOAUTHCC_STATUS_NULL_ARGUMENT, "server");
+    expect_arg_error("register_jwt", ooauthcc_test_server_register_jwt_client(server, NULL, "k", &err), &err,
+                     OOAUTHCC_STATUS_NULL_ARGUMENT, "client_id");
+    expect_arg_error("register_jwt", ooauthcc_test_server_register_jwt_client(server, "a", NULL, &err), &err,
+                     OOAUTHCC_STATUS_NULL_ARGUMENT, "public_key_pem");
+    expect_arg_error("register_jwt", ooauthcc_test_server_register_jwt_client(server, BAD_UTF8, "k", &err), &err,
+                     OOAUTHCC_STATUS_INVALID_ARGUMENT, "client_id");
+    expect_arg_error("register_jwt", ooauthcc_test_server_register_jwt_client(server, "a", BAD_UTF8, &err), &err,
+                     OOAUTHCC_STATUS_INVALID_ARGUMENT, "public_key_pem");
+    uint64_t n = 7;
+    expect_arg_error("total", ooauthcc_test_server_total_requests(NULL, &n, &err), &err,
+                     OOAUTHCC_STATUS_NULL_ARGUMENT, "server");
+    expect_arg_error("total", ooauthcc_test_server_total_requests(server, NULL, &err), &err,
+                     OOAUTHCC_STATUS_NULL_ARGUMENT, "out");
+    CHECK(n == 7);
+
+    /* The fault setters. */
+    expect_arg_error("fault", ooauthcc_test_server_set_fault(server, OOAUTHCC_TEST_FAULT_DEEPLY_NESTED + 1, 0, &err),
+                     &err, OOAUTHCC_STATUS_INVALID_ARGUMENT, "fault");
+    expect_arg_error("status", ooauthcc_test_server_set_fault_status(NULL, 500, "", 0, &err), &err,
+                     OOAUTHCC_STATUS_NULL_ARGUMENT, "server");
+    expect_arg_error("status", ooauthcc_test_server_set_fault_status(server, 500, NULL, 0, &err), &err,
+                     OOAUTHCC_STATUS_NULL_ARGUMENT, "retry_after");
+    expect_arg_error("status", ooauthcc_test_server_set_fault_status(server, 429, BAD_UTF8, 0, &err), &err,
+                     OOAUTHCC_STATUS_INVALID_ARGUMENT, "retry_after");
+    expect_arg_error("status", ooauthcc_test_server_set_fault_status(server, 500, "1", 0, &err), &err,
+                     OOAUTHCC_STATUS_INVALID_ARGUMENT, "retry_after");
+    expect_arg_error("status", ooauthcc_test_server_set_fault_status(server, 99, "", 0, &err), &err,
+                     OOAUTHCC_STATUS_INVALID_ARGUMENT, "status");
+    expect_arg_error("status", ooauthcc_test_server_set_fault_status(server, 70000, "", 0, &err), &err,
+                     OOAUTHCC_STATUS_INVALID_ARGUMENT, "status");
+    expect_arg_error("slow", ooauthcc_test_server_set_fault_slow_ms(NULL, 1, 0, &err), &err,
+                     OOAUTHCC_STATUS_NULL_ARGUMENT, "server");
+    expect_arg_error("slow_body", ooauthcc_test_server_set_fault_slow_body_ms(NULL, 1, 0, &err), &err,
+                     OOAUTHCC_STATUS_NULL_ARGUMENT, "server");
+    expect_arg_error("redirect", ooauthcc_test_server_set_fault_redirect(NULL, "http://x", 0, &err), &err,
+                     OOAUTHCC_STATUS_NULL_ARGUMENT, "server");
+    expect_arg_error("redirect", ooauthcc_test_server_set_fault_redirect(server, NULL, 0, &err), &err,
+                     OOAUTHCC_STATUS_NULL_ARGUMENT, "location");
+    expect_arg_error("redirect", ooauthcc_test_server_set_fault_redirect(server, BAD_UTF8, 0, &err), &err,
+                     OOAUTHCC_STATUS_INVALID_ARGUMENT, "location");
+    expect_arg_error("oauth_error", ooauthcc_test_server_set_fault_oauth_error(NULL, 400, "e", "", "", 0, &err),
+                     &err, OOAUTHCC_STATUS_NULL_ARGUMENT, "server");
+    expect_arg_error("oauth_error", ooauthcc_test_server_set_fault_oauth_error(server, 400, NULL, "", "", 0, &err),
+                     &err, OOAUTHCC_STATUS_NULL_ARGUMENT, "error");
+    expect_arg_error("oauth_error", ooauthcc_test_server_set_fault_oauth_error(server, 400, "e", NULL, "", 0, &err),
+                     &err, OOAUTHCC_STATUS_NULL_ARGUMENT, "description");
+    expect_arg_error("oauth_error", ooauthcc_test_server_set_fault_oauth_error(server, 400, "e", "", NULL, 0, &err),
+                     &err, OOAUTHCC_STATUS_NULL_ARGUMENT, "uri");
+    expect_arg_error("oauth_error",
+                     ooauthcc_test_server_set_fault_oauth_error(server, 400, BAD_UTF8, "", "", 0, &err), &err,
+                     OOAUTHCC_STATUS_INVALID_ARGUMENT, "error");
+    expect_arg_error("oauth_error",
+                     ooauthcc_test_server_set_fault_oauth_error(server, 400, "e", BAD_UTF8, "", 0, &err), &err,
+                     OOAUTHCC_STATUS_INVALID_ARGUMENT, "description");
+    expect_arg_error("oauth_error",
+                     ooauthcc_test_server_set_fault_oauth_error(server, 400, "e", "", BAD_UTF8, 0, &err), &err,
+                     OOAUTHCC_STATUS_INVALID_ARGUMENT, "uri");
+    expect_arg_error("oauth_error", ooauthcc_test_server_set_fault_oauth_error(server, 400, "", "", "", 0, &err),
+                     &err, OOAUTHCC_STATUS_INVALID_ARGUMENT, "error");
+    expect_arg_error("oauth_error", ooauthcc_test_server_set_fault_oauth_error(server, 1, "e", "", "", 0, &err),
+                     &err, OOAUTHCC_STATUS_INVALID_ARGUMENT, "status");
+    ooauthcc_test_server_free(server);
+}
+
 static void test_log_arguments(void) {
     ooauthcc_error *err = NULL;
     expect_arg_error("set_log_callback", ooauthcc_set_log_callback(NULL, NULL, 6, &err), &err,
@@ -262,6 +412,8 @@ int main(void) {
     test_config_setters();
     test_client_functions();
     test_server_functions();
+    test_callback_arguments();
+    test_tls_and_fault_arguments();
     test_log_arguments();
     printf("test_args: ok\n");
     return 0;

@@ -135,6 +135,36 @@ static void test_server_faults(void) {
     fault_gives(OOAUTHCC_TEST_FAULT_OVERSIZED, OOAUTHCC_STATUS_MALFORMED_RESPONSE, 200, NULL);
     fault_gives(OOAUTHCC_TEST_FAULT_ERROR_IN200, OOAUTHCC_STATUS_OAUTH, 200, "invalid_request");
     fault_gives(OOAUTHCC_TEST_FAULT_CLOSE_MID_BODY, OOAUTHCC_STATUS_TRANSPORT, 0, NULL);
+    fault_gives(OOAUTHCC_TEST_FAULT_INVALID_UTF8, OOAUTHCC_STATUS_MALFORMED_RESPONSE, 200, NULL);
+    fault_gives(OOAUTHCC_TEST_FAULT_DEEPLY_NESTED, OOAUTHCC_STATUS_MALFORMED_RESPONSE, 200, NULL);
+}
+
+/* The faults with a parameter; `times` limits them (the rest: test_fault_matrix). */
+static void test_parameterised_faults(void) {
+    ooauthcc_test_server *server = start_server("oauth-fault", "s");
+    TRY(ooauthcc_test_server_set_fault_oauth_error, server, 400, "invalid_scope", "no such scope",
+        "https://idp.example/errors", 1);
+    ooauthcc_client *client = no_retry_client(server, "oauth-fault", "s");
+    ooauthcc_error *err = get_fails(client, PATIENT_MS, OOAUTHCC_STATUS_OAUTH);
+    CHECK(ooauthcc_error_http_status(err) == 400);
+    CHECK(strcmp(ooauthcc_error_oauth_error(err), "invalid_scope") == 0);
+    CHECK(strcmp(ooauthcc_error_oauth_error_description(err), "no such scope") == 0);
+    CHECK(strcmp(ooauthcc_error_oauth_error_uri(err), "https://idp.example/errors") == 0);
+    ooauthcc_error_free(err);
+    ooauthcc_client_free(client);
+
+    /* A 503 with Retry-After once, then normal service: the retry waits and succeeds. */
+    TRY(ooauthcc_test_server_set_fault_status, server, 503, "1", 1);
+    ooauthcc_config *cfg = config_for(server, "oauth-fault", "s");
+    TRY(ooauthcc_config_add_scope, cfg, "retried");
+    client = client_from(cfg);
+    ooauthcc_config_free(cfg);
+    ooauthcc_token *token = NULL;
+    TRY(ooauthcc_client_get_token, client, PATIENT_MS, &token);
+    ooauthcc_token_free(token);
+    CHECK(requests(server, "oauth-fault") == 3);
+    ooauthcc_client_free(client);
+    ooauthcc_test_server_free(server);
 }
 
 /* client_new fails with CONFIG and a message naming `setting`. */
@@ -266,6 +296,7 @@ int main(void) {
     test_connection_refused();
     test_timeout();
     test_server_faults();
+    test_parameterised_faults();
     test_config_errors();
     test_json_errors();
     test_usage_and_argument_errors();
