@@ -98,8 +98,8 @@ pub unsafe extern "C" fn ooauthcc_test_redis_start(
 /// `redis`; NULL when `redis` is NULL.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ooauthcc_test_redis_url(redis: *const ooauthcc_test_redis) -> *const c_char {
-    // SAFETY: `redis` is NULL or a live server (C contract).
     ffi_panic_boundary! {
+        // SAFETY: `redis` is NULL or a live server (C contract).
         unsafe { box_ref::<ooauthcc_test_redis>(redis, "redis") }.map_or(std::ptr::null(), |o| o.url.as_ptr())
     }
 }
