@@ -29,6 +29,14 @@ readelf -d "$lib" | grep -q 'SONAME.*\[libooauthcc\.so\.0\]' || { echo "soname i
 readelf -d "$lib" | grep -q 'FLAGS_1.*NODELETE' || { echo "the library is not linked with -z nodelete" >&2; exit 1; }
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 cflags="$(pkg-config --cflags ooauthcc) -Itests/c"
+# OOAUTHCC_C_SANITIZE=address,undefined: the test programs are
+# built with gcc's sanitizers and run without valgrind; see scripts/sanitizers.sh.
+if [ -n "${OOAUTHCC_C_SANITIZE:-}" ]; then
+  cflags+=" -fsanitize=$OOAUTHCC_C_SANITIZE -fno-omit-frame-pointer"
+  export ASAN_OPTIONS="${ASAN_OPTIONS:-halt_on_error=1:abort_on_error=0:detect_leaks=1}"
+  export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
+  export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$PWD/tests/c/lsan.supp:print_suppressions=0}"
+fi
 libs="$(pkg-config --libs ooauthcc) -lpthread -Wl,-rpath,$prefix/lib"
 static_libs="-Wl,-Bstatic -looauthcc -Wl,-Bdynamic $(pkg-config --static --libs-only-l ooauthcc | sed 's/-looauthcc//')"
 
@@ -100,7 +108,7 @@ run test_oidc_provider env OOAUTHCC_TEST_ISSUER="$oidc_issuer" OOAUTHCC_TEST_KEY
 run oidc_provider_counts python3 tests/c/check_oidc_counts.py "$oidc_issuer" "$work/test_oidc_provider.log"
 run ctypes_smoke python3 tests/c/ctypes_smoke.py "$lib"
 
-if [ "${OOAUTHCC_VALGRIND:-1}" != "0" ]; then
+if [ "${OOAUTHCC_VALGRIND:-1}" != "0" ] && [ -z "${OOAUTHCC_C_SANITIZE:-}" ]; then # valgrind and sanitizers do not mix
   if ! command -v valgrind > /dev/null && command -v apt-get > /dev/null && [ "$(id -u)" = 0 ]; then
     echo "== installing valgrind"
     (apt-get update -qq && apt-get install -y -qq valgrind) > /dev/null
