@@ -1,9 +1,21 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, lints, docs, every test of every crate, and
 # the main job (the README's first command, in a debug build).
-# Run from anywhere; needs a Rust toolchain (cargo, rustfmt, clippy) and Node.js with npm.
+# Run from anywhere; needs a Rust toolchain (cargo, rustfmt, clippy), Node.js with
+# npm, and redis-server (installed from Debian here when missing and running as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The shared-store tests start their own redis-server processes on 127.0.0.1.
+if ! command -v redis-server >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "== apt-get install redis-server (for the shared-store tests)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  else
+    echo "redis-server is required by the shared-store tests: install it (Debian: apt-get install redis-server)" >&2
+    exit 1
+  fi
+fi
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check

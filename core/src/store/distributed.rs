@@ -234,10 +234,7 @@ fn wait_limit(ctx: &FetchContext<'_>, st: &StoreSettings) -> Duration {
 
 /// A random lock owner: nobody else can release or extend our lock.
 fn random_owner() -> Result<String> {
-    use aws_lc_rs::rand::{SecureRandom, SystemRandom};
     let mut b = [0u8; 16];
-    SystemRandom::new()
-        .fill(&mut b)
-        .map_err(|_| Error::new(ErrorKind::Internal, "the system random number generator failed"))?;
+    super::sealed::os_random(&mut b)?;
     Ok(b.iter().map(|x| format!("{x:02x}")).collect())
 }

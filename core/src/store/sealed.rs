@@ -21,7 +21,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
 use aws_lc_rs::hkdf::{HKDF_SHA256, KeyType, Salt};
-use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
@@ -121,9 +120,7 @@ impl Sealer {
             serde_json::to_vec(&*plain).map_err(|e| Error::new(ErrorKind::Internal, format!("encode token: {e}")))?,
         );
         let mut nonce = [0u8; NONCE_LEN];
-        SystemRandom::new()
-            .fill(&mut nonce)
-            .map_err(|_| Error::new(ErrorKind::Internal, "the system random number generator failed"))?;
+        os_random(&mut nonce)?;
         self.key
             .seal_in_place_append_tag(
                 Nonce::assume_unique_for_key(nonce),
@@ -201,6 +198,11 @@ fn into_token(p: &Plain, s: &Settings) -> Option<Token> {
         stale_at: d.stale_at,
         expire_at: d.expire_at,
     })))
+}
+
+/// Fills `buf` from the operating system's random number generator.
+pub(crate) fn os_random(buf: &mut [u8]) -> Result<()> {
+    getrandom::fill(buf).map_err(|_| Error::new(ErrorKind::Internal, "the system random number generator failed"))
 }
 
 fn unix_ms(t: SystemTime) -> u64 {
