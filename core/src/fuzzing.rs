@@ -17,7 +17,7 @@ pub fn token_response(
         content_type: content_type.map(str::to_owned),
         retry_after: retry_after.and_then(parse_retry_after),
         location: None,
-        body: body.to_vec(),
+        body: body.to_vec().into(),
     };
     if let Err(e) = parse(&raw, token_path) {
         // Errors must carry a message and a kind; touching them exercises Display.

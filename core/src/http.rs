@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use reqwest::header::{CONTENT_TYPE, COOKIE, HeaderValue, LOCATION, RETRY_AFTER};
 use url::Url;
+use zeroize::Zeroizing;
 
 use crate::config::Settings;
 use crate::error::{Error, ErrorKind, Result};
@@ -59,8 +60,10 @@ pub(crate) async fn send(client: &reqwest::Client, s: &Settings, url: &Url, req:
     if let Some(auth) = &req.authorization {
         builder = builder.header(reqwest::header::AUTHORIZATION, auth.clone());
     }
-    let resp =
-        builder.body(req.body.as_str().to_owned()).send().await.map_err(|e| transport_error(&e, &endpoint, s))?;
+    // reqwest owns the body until it is sent: hand it a copy that wipes itself
+    // when reqwest drops it (hyper's own write buffers are beyond our reach).
+    let body = bytes::Bytes::from_owner(Zeroizing::new(req.body.as_bytes().to_vec()));
+    let resp = builder.body(body).send().await.map_err(|e| transport_error(&e, &endpoint, s))?;
     read_capped(resp, &endpoint, s).await
 }
 
@@ -87,7 +90,10 @@ async fn read_capped(mut resp: reqwest::Response, endpoint: &str, s: &Settings) 
     if resp.content_length().is_some_and(|n| n > MAX_BODY as u64) {
         return Err(too_large(status, endpoint));
     }
-    let mut body = Vec::new();
+    // The body holds the access token: it wipes itself, and is sized up front
+    // when the length is known, so it rarely leaves grown-out copies behind.
+    let expected = resp.content_length().map_or(4096, |n| n as usize);
+    let mut body = Zeroizing::new(Vec::with_capacity(expected.min(MAX_BODY)));
     while let Some(chunk) = resp.chunk().await.map_err(|e| transport_error(&e, endpoint, s))? {
         if body.len() + chunk.len() > MAX_BODY {
             return Err(too_large(status, endpoint));

@@ -35,7 +35,9 @@ const FORM_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'*').remove(b'-').re
 /// Builds the request, reading the credential from its source now (so a rotated
 /// secret or key is used as soon as it changes).
 pub(crate) fn build(s: &Settings, method: SentMethod, endpoint: &url::Url) -> Result<TokenRequest> {
-    let mut form = form_urlencoded::Serializer::new(String::new());
+    // Sized for the worst case (every byte percent-encoded) so the buffer that
+    // will hold the secret never grows: growing would free an unwiped copy.
+    let mut form = form_urlencoded::Serializer::new(String::with_capacity(body_capacity(s)));
     form.append_pair("grant_type", &s.grant_type);
     if !s.scopes.is_empty() {
         let mut delim = [0u8; 4];
@@ -77,6 +79,19 @@ pub(crate) fn build(s: &Settings, method: SentMethod, endpoint: &url::Url) -> Re
     Ok(TokenRequest { body: Zeroizing::new(form.finish()), authorization })
 }
 
+/// An upper bound of the encoded body: three bytes per input byte, plus room
+/// for a client assertion (a signed JWT: a few kilobytes at most).
+fn body_capacity(s: &Settings) -> usize {
+    let pieces = s.grant_type.len()
+        + s.scope_param.len()
+        + s.scopes.iter().map(|x| x.len() + 1).sum::<usize>()
+        + s.audience.as_ref().map_or(0, |a| a.len() + 9)
+        + s.resources.iter().map(|r| r.len() + 9).sum::<usize>()
+        + s.extra_params.iter().map(|(k, v)| k.len() + v.len() + 2).sum::<usize>()
+        + s.client_id.len();
+    3 * pieces + 3 * 1024 + 16 * 1024
+}
+
 /// A fresh assertion signed with the secret (`client_secret_jwt`) or the private
 /// key (`private_key_jwt`), read from its source now.
 fn client_assertion(s: &Settings, secret: Option<&Secret>, endpoint: &url::Url) -> Result<Zeroizing<String>> {
@@ -101,9 +116,17 @@ pub(crate) fn basic_header(id: &str, secret: &str, encoding: BasicEncoding) -> H
         }
         BasicEncoding::Rfc7617 => format!("{id}:{secret}"),
     });
-    let value = Zeroizing::new(format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(plain.as_bytes())));
-    // Base64 output and "Basic " are always valid header bytes.
-    let mut header = HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static("Basic"));
+    // Written in place into one buffer sized up front: no intermediate copies.
+    let mut value = Zeroizing::new(vec![0u8; 6 + plain.len().div_ceil(3) * 4]);
+    value[..6].copy_from_slice(b"Basic ");
+    let written =
+        base64::engine::general_purpose::STANDARD.encode_slice(plain.as_bytes(), &mut value[6..]).unwrap_or(0);
+    value.truncate(6 + written);
+    // The header shares this buffer (no copy) and wipes it when the last
+    // clone of the header is dropped. Base64 output and "Basic " are always
+    // valid header bytes.
+    let mut header = HeaderValue::from_maybe_shared(bytes::Bytes::from_owner(value))
+        .unwrap_or_else(|_| HeaderValue::from_static("Basic"));
     header.set_sensitive(true);
     header
 }

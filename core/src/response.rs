@@ -18,7 +18,8 @@ pub(crate) struct RawResponse {
     pub content_type: Option<String>,
     pub retry_after: Option<Duration>,
     pub location: Option<String>,
-    pub body: Vec<u8>,
+    /// Wiped on drop: it holds the access token.
+    pub body: zeroize::Zeroizing<Vec<u8>>,
 }
 
 /// A successful token response, before the cache gives it a life.

@@ -8,7 +8,7 @@ fn raw(status: u16, ct: &str, body: &str) -> RawResponse {
         content_type: Some(ct.into()),
         retry_after: None,
         location: None,
-        body: body.as_bytes().to_vec(),
+        body: body.as_bytes().to_vec().into(),
     }
 }
 
@@ -153,7 +153,7 @@ fn malformed_bodies_are_typed_and_do_not_echo() {
         assert!(e.message().contains(want), "expected {want:?} in {e}");
     }
     let bad_utf8 =
-        RawResponse { body: b"{\"access_token\":\"\xff\xfe\"}".to_vec(), ..raw(200, "application/json", "") };
+        RawResponse { body: b"{\"access_token\":\"\xff\xfe\"}".to_vec().into(), ..raw(200, "application/json", "") };
     let e = err(&bad_utf8, &[]);
     assert!(e.message().contains("UTF-8"), "{e}");
 }
