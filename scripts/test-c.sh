@@ -42,7 +42,7 @@ static_libs="-Wl,-Bstatic -looauthcc -Wl,-Bdynamic $(pkg-config --static --libs-
 
 echo "== compile (gcc -std=c11 / g++ -std=c++17, -Wall -Wextra -Werror)"
 c_programs=(test_basic test_errors test_args test_herd test_fork test_mtls test_secret_callback test_fault_matrix
-  test_oidc_provider)
+  test_store test_oidc_provider)
 for name in "${c_programs[@]}"; do
   gcc -std=c11 -Wall -Wextra -Werror -g $cflags -o "$work/$name" "tests/c/$name.c" $libs
 done
@@ -120,7 +120,7 @@ if [ "${OOAUTHCC_VALGRIND:-1}" != "0" ] && [ -z "${OOAUTHCC_C_SANITIZE:-}" ]; th
     [ "$name" = example_static ] && continue # the same code as example_c
     [ "$name" = test_oidc_provider ] && continue # needs its server; run once above
     # shellcheck disable=SC2086 # as above
-    if [ "$name" = test_fork ]; then
+    if [ "$name" = test_fork ] || [ "$name" = test_store ]; then
       # Memory errors still fail, but no leak check: in a forked child, memory
       # that the parent's other threads owned is unreachable by construction.
       run "valgrind:$name" "${vg[@]}" --leak-check=no "$work/$name"
