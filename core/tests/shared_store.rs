@@ -14,7 +14,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use ooauthcc_core::testing::{AuthServer, ClientRegistration, RedisServer};
+use ooauthcc_core::testing::{AuthServer, ClientRegistration, RedisCluster, RedisServer};
 use ooauthcc_core::{Client, ClientConfig, ErrorKind};
 
 use common::{SECRET, unique_id};
@@ -191,6 +191,35 @@ fn a_fleet_of_processes_makes_one_request_per_renewal() {
     assert!(requests as f64 <= secs / 1.1 + 2.0, "{requests} requests in {secs} s");
     assert!(requests >= 2, "tokens were renewed");
     assert!(shared >= (processes as u64 - 1) * (requests - 1), "processes took renewed tokens from Redis");
+}
+
+#[test]
+fn processes_share_through_a_redis_cluster() {
+    let (processes, threads, secs) = (4, 4, 10.0);
+    let lifetime = Duration::from_secs(3);
+    let id = unique_id("cluster");
+    let server = registered_server(&id, lifetime);
+    let cluster = RedisCluster::start(3).unwrap();
+    let children: Vec<Child> =
+        (0..processes).map(|_| spawn_child(&server, &id, &cluster.url(), threads, secs)).collect();
+    let reports: Vec<ChildReport> = children.into_iter().map(report).collect();
+    for r in &reports {
+        assert!(r.errors.is_empty(), "callers got errors: {:?}", r.errors);
+        assert_eq!(r.store_errors, 0);
+    }
+    assert_never_expired(&server, &reports);
+    let issued = issue_times_ms(&server, lifetime);
+    let gaps: Vec<u64> = issued.windows(2).map(|w| w[1] - w[0]).collect();
+    println!(
+        "Redis Cluster, {processes} processes x {threads} threads, {secs} s: {} requests, gaps {gaps:?} ms",
+        issued.len()
+    );
+    assert!(gaps.iter().all(|g| *g >= 900), "two requests for one renewal: gaps {gaps:?} ms");
+    assert!(issued.len() >= 2);
+    // Token and lock live on one node (the hash tag), and no node shows the client id.
+    let holders: Vec<Vec<String>> = cluster.nodes().iter().map(store_keys).collect();
+    assert_eq!(holders.iter().filter(|k| !k.is_empty()).count(), 1, "{holders:?}");
+    assert!(!holders.concat().concat().contains("cluster-"));
 }
 
 #[test]

@@ -12,7 +12,8 @@ use crate::error::ooauthcc_error;
 use crate::status::ooauthcc_status;
 
 /// Shares tokens with other processes through this Redis server (`store_url`:
-/// `redis://[:password@]host:port[/db]` or `redis+unix:///path/to/socket`).
+/// `redis://[:password@]host:port[/db]`, `redis+unix:///path/to/socket`, or a
+/// Redis Cluster: `redis+cluster://[:password@]host:port,host:port`).
 /// The URL may hold a password: the library keeps it like a secret and never
 /// prints it. The empty string unsets it (tokens cached in this process only).
 #[unsafe(no_mangle)]

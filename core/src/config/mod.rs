@@ -165,7 +165,8 @@ pub struct ClientConfig {
     /// Empty: any host over https, and loopback hosts over http.
     pub allowed_hosts: Vec<String>,
     /// Share tokens with other processes through this Redis server
-    /// (`redis://[:password@]host:port[/db]`, or `redis+unix:///path.sock`):
+    /// (`redis://[:password@]host:port[/db]`, `redis+unix:///path.sock`, or a
+    /// Redis Cluster: `redis+cluster://[:password@]host:port,host:port`):
     /// a whole fleet then makes one token request per renewal. Unset: tokens
     /// are cached in this process only. Needs the `redis` cargo feature (the C
     /// library and the Python package have it). See DESIGN.md, "Shared store".

@@ -93,13 +93,14 @@ impl StoreSettings {
 #[cfg(feature = "redis")]
 fn check_url(url: &Secret) -> Result<()> {
     // Parsing only; the error never quotes the URL, which may hold a password.
-    match ::redis::Client::open(url.expose()) {
-        Ok(_) => Ok(()),
-        Err(_) => Err(Error::config(
-            "store_url",
-            "is not a Redis URL (redis://[:password@]host[:port][/db] or redis+unix:///path/to/socket)",
-        )),
+    if redis::is_valid_url(url.expose()) {
+        return Ok(());
     }
+    Err(Error::config(
+        "store_url",
+        "is not a Redis URL (redis://[:password@]host[:port][/db], redis+unix:///path/to/socket, or \
+         redis+cluster://[:password@]host:port,host:port,… for Redis Cluster)",
+    ))
 }
 
 #[cfg(not(feature = "redis"))]

@@ -15,6 +15,8 @@ pub struct RedisServer {
     port: u16,
     child: Option<Child>,
     dir: PathBuf,
+    /// Extra `redis-server` arguments (cluster mode).
+    extra: Vec<String>,
 }
 
 impl RedisServer {
@@ -24,10 +26,14 @@ impl RedisServer {
     ///
     /// Fails when `redis-server` is not installed or does not come up within 10 s.
     pub fn start() -> io::Result<RedisServer> {
+        RedisServer::start_with(Vec::new())
+    }
+
+    fn start_with(extra: Vec<String>) -> io::Result<RedisServer> {
         let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?.local_addr()?.port();
         let dir = std::env::temp_dir().join(format!("ooauthcc-redis-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
-        let mut server = RedisServer { port, child: None, dir };
+        let mut server = RedisServer { port, child: None, dir, extra };
         server.start_again()?;
         Ok(server)
     }
@@ -62,6 +68,7 @@ impl RedisServer {
             .args(["--bind", "127.0.0.1", "--port", &self.port.to_string(), "--save", "", "--appendonly", "no"])
             .arg("--dir")
             .arg(&self.dir)
+            .args(&self.extra)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -108,6 +115,88 @@ impl RedisServer {
 
     fn ping(&self) -> bool {
         self.command(&["PING"]).is_ok_and(|r| r.starts_with(b"+PONG"))
+    }
+}
+
+/// A Redis Cluster of `redis-server` processes on 127.0.0.1 (masters only, no
+/// replicas), formed with `redis-cli --cluster create`. Killed when dropped.
+pub struct RedisCluster {
+    nodes: Vec<RedisServer>,
+}
+
+impl RedisCluster {
+    /// Starts `masters` (at least 3) nodes and forms the cluster, waiting until
+    /// every slot is served.
+    ///
+    /// # Errors
+    ///
+    /// Fails when `redis-server` or `redis-cli` is missing or the cluster does
+    /// not come up within 20 s.
+    pub fn start(masters: usize) -> io::Result<RedisCluster> {
+        let nodes = (0..masters.max(3))
+            .map(|_| {
+                RedisServer::start_with(
+                    [
+                        "--cluster-enabled",
+                        "yes",
+                        "--cluster-config-file",
+                        "nodes.conf",
+                        "--cluster-node-timeout",
+                        "2000",
+                    ]
+                    .map(str::to_owned)
+                    .to_vec(),
+                )
+            })
+            .collect::<io::Result<Vec<_>>>()?;
+        let cli = std::env::var_os("OOAUTHCC_REDIS_CLI").unwrap_or_else(|| "redis-cli".into());
+        let status = Command::new(&cli)
+            .args(["--cluster", "create"])
+            .args(nodes.iter().map(|n| format!("127.0.0.1:{}", n.port)))
+            .args(["--cluster-replicas", "0", "--cluster-yes"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .map_err(|e| io::Error::new(e.kind(), format!("cannot run {cli:?} (part of redis-tools): {e}")))?;
+        if !status.success() {
+            return Err(io::Error::other(format!("redis-cli --cluster create failed: {status}")));
+        }
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let cluster = RedisCluster { nodes };
+        while !cluster.is_ok() {
+            if Instant::now() > deadline {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "the Redis Cluster did not reach cluster_state:ok",
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(cluster)
+    }
+
+    /// The URL to give as `store_url`: `redis+cluster://127.0.0.1:P1,127.0.0.1:P2,…`.
+    pub fn url(&self) -> String {
+        let nodes: Vec<String> = self.nodes.iter().map(|n| format!("127.0.0.1:{}", n.port)).collect();
+        format!("redis+cluster://{}", nodes.join(","))
+    }
+
+    /// The nodes, to look at what they hold.
+    pub fn nodes(&self) -> &[RedisServer] {
+        &self.nodes
+    }
+
+    fn is_ok(&self) -> bool {
+        self.nodes.iter().all(|n| {
+            n.command(&["CLUSTER", "INFO"]).is_ok_and(|r| String::from_utf8_lossy(&r).contains("cluster_state:ok"))
+        })
+    }
+}
+
+impl fmt::Debug for RedisCluster {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisCluster").field("nodes", &self.nodes).finish()
     }
 }
 
