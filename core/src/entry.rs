@@ -8,6 +8,11 @@
 //! read, no lock, no allocation. Everything else is the slow path, where all
 //! state changes are compare-and-swaps on `ArcSwap`s — no mutex that a `fork()`
 //! could leave locked in a child.
+//!
+//! The state machine itself lives in [`single_flight`], generic over its cells,
+//! its wake-up signal and its clock, so that the loom tests (`loom_tests.rs`)
+//! check the very code below runs; this file adds the runtime, the fetch, the
+//! counters, the logs and the timeouts.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,7 +20,7 @@ use std::time::Duration;
 use arc_swap::ArcSwapOption;
 use tokio::sync::watch;
 
-use crate::clock::{self, Nanos};
+use crate::clock::Nanos;
 use crate::config::Settings;
 use crate::discovery::Metadata;
 use crate::error::{Error, ErrorKind, Result};
@@ -26,26 +31,40 @@ use crate::runtime::{self, Slot};
 use crate::stats::{Counters, bump};
 use crate::token::{Token, TokenInner};
 
-type Outcome = Option<Result<Token>>;
+mod single_flight;
 
-/// A fetch in progress, shared by every caller that waits for it.
-struct Flight {
-    generation: u64,
-    rx: watch::Receiver<Outcome>,
-    last_error: ArcSwapOption<Error>,
+use single_flight::{Answer, Coarse, Lifecycle, Lifetimes, Spec, Started};
+
+/// The production instance of the lifecycle protocol.
+struct Production;
+
+impl Spec for Production {
+    type Token = TokenInner;
+    type Error = Error;
+    type Cell<T> = ArcSwapOption<T>;
+    type Signal = watch::Sender<Option<single_flight::Outcome<Production>>>;
+    type Clock = Coarse;
+    /// The error of the flight's latest failed attempt, for callers who time out meanwhile.
+    type FlightExtra = ArcSwapOption<Error>;
 }
 
-/// A failed fetch, handed to new callers until `until` instead of a new request.
-struct Failure {
-    error: Error,
-    until: Nanos,
-    consecutive: u32,
+impl Lifetimes for TokenInner {
+    #[inline]
+    fn stale_at(&self) -> Nanos {
+        self.stale_at
+    }
+
+    #[inline]
+    fn expire_at(&self) -> Nanos {
+        self.expire_at
+    }
 }
+
+type Flight = single_flight::Flight<Production>;
 
 pub(crate) struct Entry {
-    current: ArcSwapOption<TokenInner>,
-    flight: ArcSwapOption<Flight>,
-    failure: ArcSwapOption<Failure>,
+    /// The current token, the flight and the remembered failure.
+    life: Lifecycle<Production>,
     /// The settings of the client that created the entry; every client sharing
     /// the entry agrees on all of them that matter to fetching (see `CacheKey`).
     settings: Arc<Settings>,
@@ -57,9 +76,7 @@ pub(crate) struct Entry {
 impl Entry {
     pub(crate) fn new(settings: Arc<Settings>) -> Entry {
         Entry {
-            current: ArcSwapOption::empty(),
-            flight: ArcSwapOption::empty(),
-            failure: ArcSwapOption::empty(),
+            life: Lifecycle::new(Coarse),
             settings,
             counters: Counters::default(),
             auto: AutoMethod::default(),
@@ -70,13 +87,9 @@ impl Entry {
     /// The hot path: the cached token if it is fresh.
     #[inline]
     pub(crate) fn fresh(&self) -> Option<Token> {
-        let guard = self.current.load();
-        let t = guard.as_ref()?;
-        if clock::now() < t.stale_at {
-            self.counters.cache_hits.incr();
-            return Some(Token(Arc::clone(t)));
-        }
-        None
+        let t = self.life.fresh()?;
+        self.counters.cache_hits.incr();
+        Some(Token(t))
     }
 
     /// Whether `token` is the cached token and still fresh; counts a cache hit
@@ -85,21 +98,17 @@ impl Entry {
     /// instead of taking a new handle on every call.
     #[inline]
     pub(crate) fn is_fresh(&self, token: &Token) -> bool {
-        let guard = self.current.load();
-        match guard.as_ref() {
-            Some(t) if Arc::ptr_eq(t, &token.0) && clock::now() < t.stale_at => {
-                self.counters.cache_hits.incr();
-                true
-            }
-            _ => false,
+        let fresh = self.life.is_fresh(&token.0);
+        if fresh {
+            self.counters.cache_hits.incr();
         }
+        fresh
     }
 
     /// The cached token if it may still be served (fresh or stale), without
     /// starting any fetch.
     pub(crate) fn cached(&self) -> Option<Token> {
-        let t = self.current.load_full()?;
-        (clock::now() < t.expire_at).then_some(Token(t))
+        self.life.cached().map(Token)
     }
 
     /// Whether the entry holds a token that may still be served.
@@ -116,132 +125,65 @@ impl Entry {
         let start = tokio::time::Instant::now();
         let deadline = start.checked_add(timeout).unwrap_or_else(|| start + Duration::from_secs(100 * 365 * 86_400));
         let slot = runtime::slot()?;
-        let now = clock::now();
-        if let Some(t) = self.current.load_full()
-            && now < t.expire_at
-        {
-            // Stale: serve it now, renew it behind the caller's back.
-            self.counters.cache_hits.incr();
-            self.refresh_in_background(now, &slot);
-            return Ok(Token(t));
+        let begin = self.life.begin(slot.generation);
+        if let Some(started) = begin.started {
+            self.spawn_flight(started, &slot);
         }
-        if let Some(f) = self.failure.load_full()
-            && now < f.until
-        {
-            return Err(f.error.clone());
+        match begin.answer {
+            // Stale: served now, renewed behind the caller's back (the flight just spawned).
+            Answer::Serve(t) => {
+                self.counters.cache_hits.incr();
+                Ok(Token(t))
+            }
+            Answer::Fail(e) => Err(e),
+            Answer::Wait(flight) => {
+                bump(&self.counters.waits);
+                self.wait(&flight, deadline, timeout, &slot).await
+            }
         }
-        let flight = self.join_or_start(&slot, false);
-        bump(&self.counters.waits);
-        self.wait(&flight, deadline, timeout, &slot).await
     }
 
     /// Drops the cached token if it is `access_token` — the one a resource server
     /// just rejected. N callers reporting the same token cause one refetch.
     pub(crate) fn invalidate(&self, access_token: &str) -> bool {
-        let cur = self.current.load_full();
-        match &cur {
-            Some(t) if t.access_token.expose() == access_token => {
-                let prev = self.current.compare_and_swap(&cur, None);
-                let dropped = same(&prev, &cur);
-                if dropped {
-                    tracing::debug!(client_id = %self.settings.client_id, "cached token invalidated");
-                }
-                dropped
-            }
-            _ => false,
+        let dropped = self.life.invalidate(|t| t.access_token.expose() == access_token);
+        if dropped {
+            tracing::debug!(client_id = %self.settings.client_id, "cached token invalidated");
         }
+        dropped
     }
 
-    fn refresh_in_background(self: &Arc<Self>, now: Nanos, slot: &Arc<Slot>) {
-        if let Some(f) = self.failure.load_full()
-            && now < f.until
-        {
-            return; // backing off after a failed refresh; the old token is still served
-        }
-        self.join_or_start(slot, true);
+    /// Runs a flight this caller started as its own task: callers that give up
+    /// never cancel it.
+    fn spawn_flight(self: &Arc<Self>, started: Started<Production>, slot: &Slot) {
+        let entry = Arc::clone(self);
+        slot.handle.spawn(async move { entry.run_flight(started).await });
     }
 
-    /// The flight of the current fork generation, started if there is none.
-    fn join_or_start(self: &Arc<Self>, slot: &Arc<Slot>, background: bool) -> Arc<Flight> {
-        loop {
-            let cur = self.flight.load_full();
-            if let Some(f) = &cur
-                && f.generation == slot.generation
-            {
-                return Arc::clone(f);
+    async fn run_flight(&self, started: Started<Production>) {
+        let background = started.background;
+        let fetch = |flight: Arc<Flight>| async move {
+            // Only reached when a request is really needed (not settled).
+            bump(&self.counters.fetches);
+            if background {
+                bump(&self.counters.background_refreshes);
             }
-            let (tx, rx) = watch::channel(None);
-            let flight = Arc::new(Flight { generation: slot.generation, rx, last_error: ArcSwapOption::empty() });
-            let prev = self.flight.compare_and_swap(&cur, Some(Arc::clone(&flight)));
-            if same(&prev, &cur) {
-                // The fetch is its own task: callers that give up never cancel it.
-                let entry = Arc::clone(self);
-                let mine = Arc::clone(&flight);
-                slot.handle.spawn(async move { entry.run_flight(mine, tx, background).await });
-                return flight;
-            }
-        }
-    }
-
-    async fn run_flight(self: Arc<Self>, flight: Arc<Flight>, tx: watch::Sender<Outcome>, background: bool) {
-        // Clears the flight even if the fetch panics, so later callers start anew.
-        let _clear = ClearFlight { entry: &self, flight: &flight };
-        // A caller may have looked at the cache just before the previous flight
-        // stored its outcome and started this one just after that flight ended:
-        // answer it with that outcome instead of sending a second request.
-        if let Some(settled) = self.settled_outcome(background) {
-            drop(_clear);
-            tx.send_replace(Some(settled));
-            return;
-        }
-        bump(&self.counters.fetches);
-        if background {
-            bump(&self.counters.background_refreshes);
-        }
-        let ctx = FetchContext {
-            settings: &self.settings,
-            counters: &self.counters,
-            auto: &self.auto,
-            last_error: &flight.last_error,
-            discovered: &self.discovered,
+            let ctx = FetchContext {
+                settings: &self.settings,
+                counters: &self.counters,
+                auto: &self.auto,
+                last_error: &flight.extra,
+                discovered: &self.discovered,
+            };
+            fetch::fetch(&ctx).await.map(|t| t.0)
         };
-        let result = fetch::fetch(&ctx).await;
-        match &result {
-            Ok(t) => {
-                self.current.store(Some(Arc::clone(&t.0)));
-                self.failure.store(None);
-            }
-            Err(e) => {
-                bump(&self.counters.failures);
-                let consecutive = self.failure.load().as_ref().map_or(0, |f| f.consecutive) + 1;
-                let hold = retry::failure_hold(e, consecutive);
-                tracing::warn!(client_id = %self.settings.client_id, error = %e, hold_ms = hold.as_millis() as u64, "token fetch failed");
-                self.failure.store(Some(Arc::new(Failure {
-                    error: e.clone(),
-                    until: clock::now().saturating_add(hold),
-                    consecutive,
-                })));
-            }
-        }
-        // State first, then the flight cleared, then the waiters woken: a caller
-        // arriving in between finds the new token or the remembered failure.
-        drop(_clear);
-        tx.send_replace(Some(result));
-    }
-
-    /// What a new flight would be pointless for: a token that is still fresh (for
-    /// a background refresh) or still servable (for waiting callers), or a failure
-    /// still being remembered.
-    fn settled_outcome(&self, background: bool) -> Option<Result<Token>> {
-        let now = clock::now();
-        if let Some(t) = self.current.load_full() {
-            let good_until = if background { t.stale_at } else { t.expire_at };
-            if now < good_until {
-                return Some(Ok(Token(t)));
-            }
-        }
-        let f = self.failure.load_full()?;
-        (now < f.until).then(|| Err(f.error.clone()))
+        let hold = |e: &Error, consecutive: u32| {
+            bump(&self.counters.failures);
+            let hold = retry::failure_hold(e, consecutive);
+            tracing::warn!(client_id = %self.settings.client_id, error = %e, hold_ms = hold.as_millis() as u64, "token fetch failed");
+            hold
+        };
+        self.life.run_flight(started, fetch, hold).await;
     }
 
     async fn wait(
@@ -251,7 +193,7 @@ impl Entry {
         timeout: Duration,
         slot: &Slot,
     ) -> Result<Token> {
-        let mut rx = flight.rx.clone();
+        let mut rx = flight.waiters.clone();
         // The timer is registered with the core runtime, so this future can be
         // awaited from any executor, not only from tokio.
         let sleep = {
@@ -261,7 +203,7 @@ impl Entry {
         tokio::select! {
             biased;
             outcome = rx.wait_for(Option::is_some) => match outcome {
-                Ok(v) => v.clone().unwrap_or_else(|| Err(lost_flight())),
+                Ok(v) => v.clone().map_or_else(|| Err(lost_flight()), |r| r.map(Token)),
                 Err(_) => Err(lost_flight()),
             },
             () = sleep => Err(self.timeout_error(flight, timeout)),
@@ -273,7 +215,7 @@ impl Entry {
             "no token within {timeout:?}: the token request to {} is still in progress",
             describe_url(self.settings.endpoint.configured())
         );
-        if let Some(e) = flight.last_error.load_full() {
+        if let Some(e) = flight.extra.load_full() {
             msg.push_str(&format!(" (last attempt failed: {e})"));
         }
         Error::new(ErrorKind::Timeout, msg)
@@ -282,24 +224,4 @@ impl Entry {
 
 fn lost_flight() -> Error {
     Error::new(ErrorKind::Internal, "the token fetch task ended without a result")
-}
-
-fn same<T>(a: &Option<Arc<T>>, b: &Option<Arc<T>>) -> bool {
-    match (a, b) {
-        (Some(x), Some(y)) => Arc::ptr_eq(x, y),
-        (None, None) => true,
-        _ => false,
-    }
-}
-
-struct ClearFlight<'a> {
-    entry: &'a Entry,
-    flight: &'a Arc<Flight>,
-}
-
-impl Drop for ClearFlight<'_> {
-    fn drop(&mut self) {
-        let mine = Some(Arc::clone(self.flight));
-        self.entry.flight.compare_and_swap(&mine, None);
-    }
 }
