@@ -789,8 +789,9 @@ ooauthcc_status ooauthcc_config_set_assertion_audience(struct ooauthcc_config *c
 
 /**
  * Shares tokens with other processes through this Redis server (`store_url`:
- * `redis://[:password@]host:port[/db]`, `redis+unix:///path/to/socket`, or a
- * Redis Cluster: `redis+cluster://[:password@]host:port,host:port`).
+ * `redis://[:password@]host:port[/db]`, `redis+unix:///path/to/socket`, a
+ * Redis Cluster: `redis+cluster://[:password@]host:port,host:port`, or the
+ * master Sentinel names: `redis+sentinel://[:password@]host:port,…/service[/db]`).
  * The URL may hold a password: the library keeps it like a secret and never
  * prints it. The empty string unsets it (tokens cached in this process only).
  */

@@ -14,7 +14,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use ooauthcc_core::testing::{AuthServer, ClientRegistration, RedisCluster, RedisServer};
+use ooauthcc_core::testing::{AuthServer, ClientRegistration, RedisCluster, RedisSentinel, RedisServer};
 use ooauthcc_core::{Client, ClientConfig, ErrorKind};
 
 use common::{SECRET, unique_id};
@@ -193,29 +193,43 @@ fn a_fleet_of_processes_makes_one_request_per_renewal() {
     assert!(shared >= (processes as u64 - 1) * (requests - 1), "processes took renewed tokens from Redis");
 }
 
-#[test]
-fn processes_share_through_a_redis_cluster() {
+/// 4 processes × 4 threads for 10 s through `url`: one request per renewal,
+/// no caller error, no expired token.
+fn small_fleet_shares(what: &str, server: &AuthServer, id: &str, url: &str) {
     let (processes, threads, secs) = (4, 4, 10.0);
     let lifetime = Duration::from_secs(3);
-    let id = unique_id("cluster");
-    let server = registered_server(&id, lifetime);
-    let cluster = RedisCluster::start(3).unwrap();
-    let children: Vec<Child> =
-        (0..processes).map(|_| spawn_child(&server, &id, &cluster.url(), threads, secs)).collect();
+    let children: Vec<Child> = (0..processes).map(|_| spawn_child(server, id, url, threads, secs)).collect();
     let reports: Vec<ChildReport> = children.into_iter().map(report).collect();
     for r in &reports {
         assert!(r.errors.is_empty(), "callers got errors: {:?}", r.errors);
         assert_eq!(r.store_errors, 0);
     }
-    assert_never_expired(&server, &reports);
-    let issued = issue_times_ms(&server, lifetime);
+    assert_never_expired(server, &reports);
+    let issued = issue_times_ms(server, lifetime);
     let gaps: Vec<u64> = issued.windows(2).map(|w| w[1] - w[0]).collect();
     println!(
-        "Redis Cluster, {processes} processes x {threads} threads, {secs} s: {} requests, gaps {gaps:?} ms",
+        "{what}, {processes} processes x {threads} threads, {secs} s: {} requests, gaps {gaps:?} ms",
         issued.len()
     );
     assert!(gaps.iter().all(|g| *g >= 900), "two requests for one renewal: gaps {gaps:?} ms");
     assert!(issued.len() >= 2);
+}
+
+#[test]
+fn processes_share_through_redis_sentinel() {
+    let id = unique_id("sentinel");
+    let server = registered_server(&id, Duration::from_secs(3));
+    let sentinel = RedisSentinel::start().unwrap();
+    small_fleet_shares("Redis Sentinel", &server, &id, &sentinel.url());
+    assert_eq!(store_keys(sentinel.master()).len(), 1, "the token is on the master the Sentinel names");
+}
+
+#[test]
+fn processes_share_through_a_redis_cluster() {
+    let id = unique_id("cluster");
+    let server = registered_server(&id, Duration::from_secs(3));
+    let cluster = RedisCluster::start(3).unwrap();
+    small_fleet_shares("Redis Cluster", &server, &id, &cluster.url());
     // Token and lock live on one node (the hash tag), and no node shows the client id.
     let holders: Vec<Vec<String>> = cluster.nodes().iter().map(store_keys).collect();
     assert_eq!(holders.iter().filter(|k| !k.is_empty()).count(), 1, "{holders:?}");

@@ -12,8 +12,9 @@ use crate::error::ooauthcc_error;
 use crate::status::ooauthcc_status;
 
 /// Shares tokens with other processes through this Redis server (`store_url`:
-/// `redis://[:password@]host:port[/db]`, `redis+unix:///path/to/socket`, or a
-/// Redis Cluster: `redis+cluster://[:password@]host:port,host:port`).
+/// `redis://[:password@]host:port[/db]`, `redis+unix:///path/to/socket`, a
+/// Redis Cluster: `redis+cluster://[:password@]host:port,host:port`, or the
+/// master Sentinel names: `redis+sentinel://[:password@]host:port,…/service[/db]`).
 /// The URL may hold a password: the library keeps it like a secret and never
 /// prints it. The empty string unsets it (tokens cached in this process only).
 #[unsafe(no_mangle)]

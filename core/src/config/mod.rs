@@ -165,8 +165,9 @@ pub struct ClientConfig {
     /// Empty: any host over https, and loopback hosts over http.
     pub allowed_hosts: Vec<String>,
     /// Share tokens with other processes through this Redis server
-    /// (`redis://[:password@]host:port[/db]`, `redis+unix:///path.sock`, or a
-    /// Redis Cluster: `redis+cluster://[:password@]host:port,host:port`):
+    /// (`redis://[:password@]host:port[/db]`, `redis+unix:///path.sock`, a
+    /// Redis Cluster: `redis+cluster://[:password@]host:port,host:port`, or the
+    /// master Sentinel names: `redis+sentinel://[:password@]host:port,…/service[/db]`):
     /// a whole fleet then makes one token request per renewal. Unset: tokens
     /// are cached in this process only. Needs the `redis` cargo feature (the C
     /// library and the Python package have it). See DESIGN.md, "Shared store".

@@ -13,6 +13,8 @@ mod distributed;
 #[cfg(feature = "redis")]
 pub(crate) mod redis;
 #[cfg(feature = "redis")]
+mod redis_conn;
+#[cfg(feature = "redis")]
 mod sealed;
 
 use std::fmt;
@@ -93,13 +95,14 @@ impl StoreSettings {
 #[cfg(feature = "redis")]
 fn check_url(url: &Secret) -> Result<()> {
     // Parsing only; the error never quotes the URL, which may hold a password.
-    if redis::is_valid_url(url.expose()) {
+    if redis_conn::is_valid_url(url.expose()) {
         return Ok(());
     }
     Err(Error::config(
         "store_url",
-        "is not a Redis URL (redis://[:password@]host[:port][/db], redis+unix:///path/to/socket, or \
-         redis+cluster://[:password@]host:port,host:port,… for Redis Cluster)",
+        "is not a Redis URL (redis://[:password@]host[:port][/db], redis+unix:///path/to/socket, \
+         redis+cluster://[:password@]host:port,host:port for Redis Cluster, or \
+         redis+sentinel://[:password@]host:port,host:port/service[/db] for Sentinel)",
     ))
 }
 
@@ -113,7 +116,9 @@ fn check_url(_: &Secret) -> Result<()> {
 pub(crate) async fn obtain(ctx: &FetchContext<'_>) -> Result<Token> {
     #[cfg(feature = "redis")]
     if let Some(store) = &ctx.settings.store {
-        return distributed::obtain(ctx, store).await;
+        // Boxed: the store's futures nest deeply (Redis client, cluster and
+        // Sentinel connections), and this path costs a round trip anyway.
+        return Box::pin(distributed::obtain(ctx, store)).await;
     }
     fetch::fetch_from_server(ctx).await
 }

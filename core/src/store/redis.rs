@@ -1,6 +1,6 @@
-//! The Redis side of the shared store: one multiplexed, self-reconnecting
-//! connection per server (per fork generation), and the few commands the
-//! distributed single flight needs, each bounded by `store_timeout`.
+//! The Redis side of the shared store: the few commands the distributed single
+//! flight needs, each bounded by `store_timeout`, on one connection per
+//! `store_url` and fork generation (`redis_conn` says how it connects).
 //!
 //! The lock is Redis's documented single-instance lock: `SET key owner NX PX
 //! lease` to take it, and compare-then-delete / compare-then-extend in Lua so a
@@ -11,12 +11,10 @@ use std::future::Future;
 use std::time::Duration;
 
 use once_cell::sync::Lazy;
-use redis::aio::{ConnectionManager, ConnectionManagerConfig, PubSub};
-use redis::cluster::ClusterClient;
-use redis::cluster_async::ClusterConnection;
-use redis::io::tcp::TcpSettings;
-use redis::{FromRedisValue, IntoConnectionInfo as _, Script};
+use redis::aio::PubSub;
+use redis::{FromRedisValue, Script};
 
+use super::redis_conn::{Conn, Connect, Reconnecting};
 use crate::error::{Error, ErrorKind, Result};
 
 /// Deletes the lock only if we still own it.
@@ -31,65 +29,16 @@ static RENEW: Lazy<Script> = Lazy::new(|| {
     )
 });
 
-/// A connection to one Redis deployment.
+/// A connection to one Redis deployment (see `redis_conn` for the kinds).
 pub(crate) struct RedisStore {
     conn: Conn,
 }
-
-enum Conn {
-    /// One server (`redis://`, `redis+unix://`): a multiplexed connection that
-    /// reconnects by itself, and the client for pub/sub connections.
-    Single { client: redis::Client, manager: ConnectionManager },
-    /// Redis Cluster (`redis+cluster://host:port,host:port`): connected at first
-    /// use and again after a failed connect. Waiting processes poll (pub/sub
-    /// messages are not routed to a plain subscriber on every node).
-    Cluster(Box<ClusterStore>),
-}
-
-/// The cluster client and its connection (boxed: much larger than `Single`).
-struct ClusterStore {
-    client: ClusterClient,
-    conn: tokio::sync::Mutex<Option<ClusterConnection>>,
-}
-
-/// The prefix of a Redis Cluster `store_url`.
-pub(crate) const CLUSTER_SCHEME: &str = "redis+cluster://";
 
 impl RedisStore {
     /// Parses `url` and prepares a connection made at first use (so a store
     /// that is down when the client is built only delays sharing).
     pub(crate) fn open(url: &str) -> Result<RedisStore> {
-        let conn = match url.strip_prefix(CLUSTER_SCHEME) {
-            Some(rest) => {
-                let client = ClusterClient::builder(cluster_nodes(rest)?)
-                    .tcp_settings(tcp())
-                    .connection_timeout(Duration::from_secs(2))
-                    .retries(1)
-                    .build()
-                    .map_err(|e| store_error("cannot use store_url", &e))?;
-                Conn::Cluster(Box::new(ClusterStore { client, conn: tokio::sync::Mutex::new(None) }))
-            }
-            None => {
-                let info = url
-                    .into_connection_info()
-                    .map_err(|e| store_error("cannot use store_url", &e))?
-                    .set_tcp_settings(tcp());
-                let client = redis::Client::open(info).map_err(|e| store_error("cannot use store_url", &e))?;
-                let config = ConnectionManagerConfig::new()
-                    // Our own deadline (`store_timeout`) bounds every command;
-                    // the manager's reconnects stay quick, so a restarted Redis
-                    // is picked up at the next fetch.
-                    .set_connection_timeout(Some(Duration::from_secs(2)))
-                    .set_response_timeout(None)
-                    .set_min_delay(Duration::from_millis(50))
-                    .set_max_delay(Duration::from_secs(2))
-                    .set_number_of_retries(2);
-                let manager = ConnectionManager::new_lazy_with_config(client.clone(), config)
-                    .map_err(|e| store_error("cannot set up the store connection", &e))?;
-                Conn::Single { client, manager }
-            }
-        };
-        Ok(RedisStore { conn })
+        Ok(RedisStore { conn: Conn::open(url)? })
     }
 
     /// The value at `key`.
@@ -137,19 +86,9 @@ impl RedisStore {
         Ok(())
     }
 
-    /// A subscription to `channel`, on a connection of its own (Redis requires
-    /// one). Refused for a cluster: its waiters poll.
+    /// A subscription to `channel` (refused for a cluster, whose waiters poll).
     pub(crate) async fn subscribe(&self, channel: &str, timeout: Duration) -> Result<PubSub> {
-        let Conn::Single { client, .. } = &self.conn else {
-            return Err(Error::new(ErrorKind::Store, "no pub/sub on a Redis Cluster store: polling"));
-        };
-        let client = client.clone();
-        bounded("SUBSCRIBE", timeout, async move {
-            let mut sub = client.get_async_pubsub().await?;
-            sub.subscribe(channel).await?;
-            Ok(sub)
-        })
-        .await
+        self.conn.subscribe(channel, timeout).await
     }
 
     async fn query<T: FromRedisValue>(&self, what: &str, cmd: redis::Cmd, timeout: Duration) -> Result<T> {
@@ -158,13 +97,8 @@ impl RedisStore {
                 let mut c = manager.clone();
                 bounded(what, timeout, async move { cmd.query_async(&mut c).await }).await
             }
-            Conn::Cluster(cl) => {
-                let (client, conn) = (&cl.client, &cl.conn);
-                let mut c = cluster_connection(client, conn, timeout).await?;
-                let result = bounded(what, timeout, async { cmd.query_async(&mut c).await }).await;
-                forget_if_broken(conn, &result).await;
-                result
-            }
+            Conn::Cluster(r) => on(r, what, timeout, |mut c| async move { cmd.query_async(&mut c).await }).await,
+            Conn::Sentinel(r) => on(r, what, timeout, |mut c| async move { cmd.query_async(&mut c).await }).await,
         }
     }
 
@@ -179,70 +113,37 @@ impl RedisStore {
                 let mut c = manager.clone();
                 bounded(what, timeout, async move { inv.invoke_async(&mut c).await }).await
             }
-            Conn::Cluster(cl) => {
-                let (client, conn) = (&cl.client, &cl.conn);
-                let mut c = cluster_connection(client, conn, timeout).await?;
-                let result = bounded(what, timeout, async { inv.invoke_async(&mut c).await }).await;
-                forget_if_broken(conn, &result).await;
-                result
-            }
+            Conn::Cluster(r) => on(r, what, timeout, |mut c| async move { inv.invoke_async(&mut c).await }).await,
+            Conn::Sentinel(r) => on(r, what, timeout, |mut c| async move { inv.invoke_async(&mut c).await }).await,
         }
     }
 }
 
-/// Whether `url` is a store URL we can use, without connecting.
-pub(crate) fn is_valid_url(url: &str) -> bool {
-    match url.strip_prefix(CLUSTER_SCHEME) {
-        Some(rest) => cluster_nodes(rest).is_ok_and(|nodes| ClusterClient::new(nodes).is_ok()),
-        None => redis::Client::open(url).is_ok(),
-    }
-}
-
-fn tcp() -> TcpSettings {
-    // Without TCP_NODELAY, the small writes of the connection handshake wait
-    // on delayed ACKs: ~180 ms before the first command on loopback.
-    TcpSettings::default().set_nodelay(true)
-}
-
-/// `[:password@]host:port,host:port` to one `redis://` URL per node.
-fn cluster_nodes(rest: &str) -> Result<Vec<String>> {
-    let rest = rest.trim_end_matches('/');
-    let (auth, hosts) = match rest.rsplit_once('@') {
-        Some((auth, hosts)) => (format!("{auth}@"), hosts),
-        None => (String::new(), rest),
-    };
-    let nodes: Vec<String> = hosts.split(',').filter(|h| !h.is_empty()).map(|h| format!("redis://{auth}{h}")).collect();
-    if nodes.is_empty() {
-        return Err(Error::new(ErrorKind::Store, "a redis+cluster:// store_url names no node"));
-    }
-    Ok(nodes)
-}
-
-/// The cluster connection, made now if there is none (the first use, or
-/// after a failure).
-async fn cluster_connection(
-    client: &ClusterClient,
-    conn: &tokio::sync::Mutex<Option<ClusterConnection>>,
+/// Runs `op` on a reconnecting connection; a failure drops the connection so
+/// the next command connects again.
+async fn on<S: Connect, T, Fut>(
+    r: &Reconnecting<S>,
+    what: &str,
     timeout: Duration,
-) -> Result<ClusterConnection> {
-    let mut slot = conn.lock().await;
-    if let Some(c) = slot.as_ref() {
-        return Ok(c.clone());
-    }
-    let c = bounded("connect", timeout, client.get_async_connection()).await?;
-    *slot = Some(c.clone());
-    Ok(c)
-}
-
-/// Drops a cluster connection that failed on I/O, so the next use reconnects.
-async fn forget_if_broken<T>(conn: &tokio::sync::Mutex<Option<ClusterConnection>>, result: &Result<T>) {
+    op: impl FnOnce(S::Conn) -> Fut,
+) -> Result<T>
+where
+    Fut: Future<Output = redis::RedisResult<T>>,
+{
+    let c = r.get(timeout).await?;
+    let result = bounded(what, timeout, op(c)).await;
     if result.is_err() {
-        *conn.lock().await = None;
+        r.forget().await;
     }
+    result
 }
 
 /// Runs one store command with a deadline, naming it in the error.
-async fn bounded<T>(what: &str, timeout: Duration, op: impl Future<Output = redis::RedisResult<T>>) -> Result<T> {
+pub(crate) async fn bounded<T>(
+    what: &str,
+    timeout: Duration,
+    op: impl Future<Output = redis::RedisResult<T>>,
+) -> Result<T> {
     match tokio::time::timeout(timeout, op).await {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(store_error(what, &e)),
@@ -254,7 +155,7 @@ async fn bounded<T>(what: &str, timeout: Duration, op: impl Future<Output = redi
 
 /// The error for a failed store operation. Redis errors may quote the URL
 /// (and its password) or our keys, so only their category is reported.
-fn store_error(what: &str, e: &redis::RedisError) -> Error {
+pub(crate) fn store_error(what: &str, e: &redis::RedisError) -> Error {
     let why = if e.is_connection_refusal() {
         "connection refused"
     } else if e.is_timeout() {

@@ -44,6 +44,6 @@ mod tokens;
 pub use clients::{AcceptedAuth, BasicDecoding, ClientRegistration};
 pub use modes::{Fault, Quirk};
 pub use record::RecordedRequest;
-pub use redis::{RedisCluster, RedisServer};
+pub use redis::{RedisCluster, RedisSentinel, RedisServer};
 pub use server::AuthServer;
 pub use tls::ServerTls;

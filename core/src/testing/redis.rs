@@ -17,6 +17,8 @@ pub struct RedisServer {
     dir: PathBuf,
     /// Extra `redis-server` arguments (cluster mode).
     extra: Vec<String>,
+    /// A Sentinel's configuration file (Sentinel needs one, and rewrites it).
+    sentinel_conf: Option<PathBuf>,
 }
 
 impl RedisServer {
@@ -30,10 +32,30 @@ impl RedisServer {
     }
 
     fn start_with(extra: Vec<String>) -> io::Result<RedisServer> {
+        RedisServer::start_as(extra, None)
+    }
+
+    /// `master_port` monitored as service `name`, with a quorum of one.
+    fn start_sentinel(name: &str, master_port: u16) -> io::Result<RedisServer> {
+        let conf = format!(
+            "sentinel monitor {name} 127.0.0.1 {master_port} 1\nsentinel down-after-milliseconds {name} 2000\n"
+        );
+        RedisServer::start_as(Vec::new(), Some(conf))
+    }
+
+    fn start_as(extra: Vec<String>, sentinel_conf: Option<String>) -> io::Result<RedisServer> {
         let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?.local_addr()?.port();
         let dir = std::env::temp_dir().join(format!("ooauthcc-redis-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
-        let mut server = RedisServer { port, child: None, dir, extra };
+        let sentinel_conf = match sentinel_conf {
+            Some(text) => {
+                let path = dir.join("sentinel.conf");
+                std::fs::write(&path, text)?;
+                Some(path)
+            }
+            None => None,
+        };
+        let mut server = RedisServer { port, child: None, dir, extra, sentinel_conf };
         server.start_again()?;
         Ok(server)
     }
@@ -64,7 +86,11 @@ impl RedisServer {
     pub fn start_again(&mut self) -> io::Result<()> {
         self.stop();
         let binary = std::env::var_os("OOAUTHCC_REDIS_SERVER").unwrap_or_else(|| "redis-server".into());
-        let child = Command::new(&binary)
+        let mut command = Command::new(&binary);
+        if let Some(conf) = &self.sentinel_conf {
+            command.arg(conf).arg("--sentinel");
+        }
+        let child = command
             .args(["--bind", "127.0.0.1", "--port", &self.port.to_string(), "--save", "", "--appendonly", "no"])
             .arg("--dir")
             .arg(&self.dir)
@@ -191,6 +217,57 @@ impl RedisCluster {
         self.nodes.iter().all(|n| {
             n.command(&["CLUSTER", "INFO"]).is_ok_and(|r| String::from_utf8_lossy(&r).contains("cluster_state:ok"))
         })
+    }
+}
+
+/// A Redis master and one Sentinel monitoring it as service `ooauthcc`, on
+/// 127.0.0.1. Killed when dropped.
+pub struct RedisSentinel {
+    master: RedisServer,
+    sentinel: RedisServer,
+}
+
+impl RedisSentinel {
+    /// The name the Sentinel knows the master by.
+    pub const SERVICE: &'static str = "ooauthcc";
+
+    /// Starts the master and the Sentinel, waiting until the Sentinel names the master.
+    ///
+    /// # Errors
+    ///
+    /// Fails when `redis-server` is missing or the Sentinel does not name the
+    /// master within 10 s.
+    pub fn start() -> io::Result<RedisSentinel> {
+        let master = RedisServer::start()?;
+        let sentinel = RedisServer::start_sentinel(Self::SERVICE, master.port)?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let expected = master.port.to_string();
+        loop {
+            let reply = sentinel.command(&["SENTINEL", "get-master-addr-by-name", Self::SERVICE])?;
+            if String::from_utf8_lossy(&reply).contains(&expected) {
+                return Ok(RedisSentinel { master, sentinel });
+            }
+            if Instant::now() > deadline {
+                return Err(io::Error::new(io::ErrorKind::TimedOut, "the Sentinel did not name its master"));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The URL to give as `store_url`: `redis+sentinel://127.0.0.1:PORT/ooauthcc`.
+    pub fn url(&self) -> String {
+        format!("redis+sentinel://127.0.0.1:{}/{}", self.sentinel.port, Self::SERVICE)
+    }
+
+    /// The master, to look at what it holds.
+    pub fn master(&self) -> &RedisServer {
+        &self.master
+    }
+}
+
+impl fmt::Debug for RedisSentinel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisSentinel").field("master", &self.master).field("sentinel", &self.sentinel).finish()
     }
 }
 

@@ -1,0 +1,193 @@
+//! How the store reaches Redis, by `store_url`:
+//!
+//! - `redis://…`, `redis+unix://…`: one server, through the crate's
+//!   `ConnectionManager` (multiplexed, reconnects by itself);
+//! - `redis+cluster://[:password@]host:port,host:port`: Redis Cluster;
+//! - `redis+sentinel://[:password@]host:port,host:port/service[/db]`: the
+//!   master Sentinel names for `service` (the password is the master's).
+//!
+//! Cluster and Sentinel connections are made at first use and dropped after a
+//! failed command, so the next command connects again — to the new master
+//! after a Sentinel failover.
+
+use std::time::Duration;
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig, MultiplexedConnection, PubSub};
+use redis::cluster::ClusterClient;
+use redis::cluster_async::ClusterConnection;
+use redis::io::tcp::TcpSettings;
+use redis::sentinel::{SentinelClient, SentinelNodeConnectionInfo, SentinelServerType};
+use redis::{IntoConnectionInfo as _, RedisResult};
+
+use super::redis::{bounded, store_error};
+use crate::error::{Error, ErrorKind, Result};
+
+const CLUSTER_SCHEME: &str = "redis+cluster://";
+const SENTINEL_SCHEME: &str = "redis+sentinel://";
+
+pub(crate) enum Conn {
+    Single { client: redis::Client, manager: ConnectionManager },
+    Cluster(Box<Reconnecting<ClusterClient>>),
+    Sentinel(Box<Reconnecting<tokio::sync::Mutex<SentinelClient>>>),
+}
+
+/// Something that makes connections of type `Conn`.
+pub(crate) trait Connect {
+    type Conn: Clone;
+    async fn connect(&self) -> RedisResult<Self::Conn>;
+}
+
+impl Connect for ClusterClient {
+    type Conn = ClusterConnection;
+    async fn connect(&self) -> RedisResult<ClusterConnection> {
+        self.get_async_connection().await
+    }
+}
+
+impl Connect for tokio::sync::Mutex<SentinelClient> {
+    type Conn = MultiplexedConnection;
+    async fn connect(&self) -> RedisResult<MultiplexedConnection> {
+        let master = self.lock().await.async_get_client().await?;
+        master.get_multiplexed_async_connection().await
+    }
+}
+
+/// A connection made on demand and forgotten after a failure.
+pub(crate) struct Reconnecting<S: Connect> {
+    pub source: S,
+    current: tokio::sync::Mutex<Option<S::Conn>>,
+}
+
+impl<S: Connect> Reconnecting<S> {
+    fn new(source: S) -> Self {
+        Reconnecting { source, current: tokio::sync::Mutex::new(None) }
+    }
+
+    /// The connection, made now if there is none.
+    pub(crate) async fn get(&self, timeout: Duration) -> Result<S::Conn> {
+        let mut slot = self.current.lock().await;
+        if let Some(c) = slot.as_ref() {
+            return Ok(c.clone());
+        }
+        let c = bounded("connect", timeout, self.source.connect()).await?;
+        *slot = Some(c.clone());
+        Ok(c)
+    }
+
+    /// Drops the connection after a failed command: the next use reconnects.
+    pub(crate) async fn forget(&self) {
+        *self.current.lock().await = None;
+    }
+}
+
+impl Conn {
+    /// Parses `url` and prepares the connection; nothing is sent yet. Must run
+    /// on the runtime (the connection manager's tasks live there).
+    pub(crate) fn open(url: &str) -> Result<Conn> {
+        if let Some(rest) = url.strip_prefix(CLUSTER_SCHEME) {
+            return Ok(Conn::Cluster(Box::new(Reconnecting::new(cluster_client(rest)?))));
+        }
+        if let Some(rest) = url.strip_prefix(SENTINEL_SCHEME) {
+            return Ok(Conn::Sentinel(Box::new(Reconnecting::new(tokio::sync::Mutex::new(sentinel_client(rest)?)))));
+        }
+        let info =
+            url.into_connection_info().map_err(|e| store_error("cannot use store_url", &e))?.set_tcp_settings(tcp());
+        let client = redis::Client::open(info).map_err(|e| store_error("cannot use store_url", &e))?;
+        let config = ConnectionManagerConfig::new()
+            // Our own deadline (`store_timeout`) bounds every command; the
+            // manager's reconnects stay quick, so a restarted Redis is picked
+            // up at the next fetch.
+            .set_connection_timeout(Some(Duration::from_secs(2)))
+            .set_response_timeout(None)
+            .set_min_delay(Duration::from_millis(50))
+            .set_max_delay(Duration::from_secs(2))
+            .set_number_of_retries(2);
+        let manager = ConnectionManager::new_lazy_with_config(client.clone(), config)
+            .map_err(|e| store_error("cannot set up the store connection", &e))?;
+        Ok(Conn::Single { client, manager })
+    }
+
+    /// A subscription on a connection of its own (Redis requires one). A
+    /// cluster has none to offer: its waiters poll.
+    pub(crate) async fn subscribe(&self, channel: &str, timeout: Duration) -> Result<PubSub> {
+        let client = match self {
+            Conn::Single { client, .. } => client.clone(),
+            Conn::Sentinel(s) => {
+                bounded("ask Sentinel for the master", timeout, async {
+                    s.source.lock().await.async_get_client().await
+                })
+                .await?
+            }
+            Conn::Cluster(_) => {
+                return Err(Error::new(ErrorKind::Store, "no pub/sub on a Redis Cluster store: polling"));
+            }
+        };
+        bounded("SUBSCRIBE", timeout, async move {
+            let mut sub = client.get_async_pubsub().await?;
+            sub.subscribe(channel).await?;
+            Ok(sub)
+        })
+        .await
+    }
+}
+
+/// Whether `url` is a store URL we can use, without connecting.
+pub(crate) fn is_valid_url(url: &str) -> bool {
+    if let Some(rest) = url.strip_prefix(CLUSTER_SCHEME) {
+        return cluster_client(rest).is_ok();
+    }
+    if let Some(rest) = url.strip_prefix(SENTINEL_SCHEME) {
+        return sentinel_client(rest).is_ok();
+    }
+    redis::Client::open(url).is_ok()
+}
+
+fn tcp() -> TcpSettings {
+    // Without TCP_NODELAY, the small writes of the connection handshake wait
+    // on delayed ACKs: ~180 ms before the first command on loopback.
+    TcpSettings::default().set_nodelay(true)
+}
+
+/// `[:password@]host:port,host:port[/path]` to its password part (with the
+/// `@`), its `redis://host:port` nodes and the path.
+fn split_nodes(rest: &str) -> Result<(String, Vec<String>, String)> {
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let (auth, hosts) = match authority.rsplit_once('@') {
+        Some((auth, hosts)) => (format!("{auth}@"), hosts),
+        None => (String::new(), authority),
+    };
+    let nodes: Vec<String> = hosts.split(',').filter(|h| !h.is_empty()).map(|h| format!("redis://{h}")).collect();
+    if nodes.is_empty() {
+        return Err(Error::new(ErrorKind::Store, "store_url names no Redis node"));
+    }
+    Ok((auth, nodes, path.to_owned()))
+}
+
+fn cluster_client(rest: &str) -> Result<ClusterClient> {
+    let (auth, nodes, _) = split_nodes(rest)?;
+    let nodes: Vec<String> = nodes.iter().map(|n| n.replacen("redis://", &format!("redis://{auth}"), 1)).collect();
+    ClusterClient::builder(nodes)
+        .tcp_settings(tcp())
+        .connection_timeout(Duration::from_secs(2))
+        .retries(1)
+        .build()
+        .map_err(|e| store_error("cannot use store_url", &e))
+}
+
+fn sentinel_client(rest: &str) -> Result<SentinelClient> {
+    let (auth, sentinels, path) = split_nodes(rest)?;
+    let mut parts = path.split('/').filter(|p| !p.is_empty());
+    let service = parts.next().ok_or_else(|| {
+        Error::new(ErrorKind::Store, "a redis+sentinel:// store_url needs the service name as its path")
+    })?;
+    let db = parts.next().unwrap_or("0");
+    // The master's password and database, read by the crate's own URL parser.
+    let master = format!("redis://{auth}sentinel-master/{db}")
+        .into_connection_info()
+        .map_err(|e| store_error("cannot use store_url", &e))?;
+    let node = SentinelNodeConnectionInfo::default()
+        .set_redis_connection_info(master.redis_settings().clone())
+        .set_tcp_settings(tcp());
+    SentinelClient::build(sentinels, service.to_owned(), Some(node), SentinelServerType::Master)
+        .map_err(|e| store_error("cannot use store_url", &e))
+}
