@@ -31,6 +31,8 @@ use crate::runtime::{self, Slot};
 use crate::stats::{Counters, bump};
 use crate::token::{Token, TokenInner};
 
+#[cfg(all(test, ooauthcc_loom))]
+mod loom_tests;
 mod single_flight;
 
 use single_flight::{Answer, Coarse, Lifecycle, Lifetimes, Spec, Started};
