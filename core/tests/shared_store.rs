@@ -48,6 +48,11 @@ fn child_process() {
     let seen: Mutex<HashMap<String, u64>> = Mutex::new(HashMap::new());
     let errors: Mutex<Vec<String>> = Mutex::new(Vec::new());
     println!("READY");
+    // All children start calling at once when asked to.
+    if let Some(at) = std::env::var("CHILD_START_AT_MS").ok().and_then(|v| v.parse::<u64>().ok()) {
+        let now = unix_ms(SystemTime::now());
+        std::thread::sleep(Duration::from_millis(at.saturating_sub(now)));
+    }
     let end = Instant::now() + Duration::from_secs_f64(secs);
     std::thread::scope(|s| {
         for _ in 0..threads {
@@ -86,7 +91,15 @@ struct ChildReport {
 }
 
 fn spawn_child(server: &AuthServer, id: &str, redis: &str, threads: usize, secs: f64) -> Child {
-    let mut child = Command::new(std::env::current_exe().unwrap())
+    spawn_child_at(server, id, redis, threads, secs, None)
+}
+
+fn spawn_child_at(server: &AuthServer, id: &str, redis: &str, threads: usize, secs: f64, at: Option<u64>) -> Child {
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    if let Some(at) = at {
+        command.env("CHILD_START_AT_MS", at.to_string());
+    }
+    let mut child = command
         .args(["--exact", "child_process", "--nocapture", "--test-threads=1"])
         .env(CHILD, server.token_url())
         .env("CHILD_CLIENT_ID", id)
@@ -234,6 +247,29 @@ fn processes_share_through_a_redis_cluster() {
     let holders: Vec<Vec<String>> = cluster.nodes().iter().map(store_keys).collect();
     assert_eq!(holders.iter().filter(|k| !k.is_empty()).count(), 1, "{holders:?}");
     assert!(!holders.concat().concat().contains("cluster-"));
+}
+
+#[test]
+fn a_refused_credential_costs_the_fleet_one_request() {
+    let id = unique_id("refused");
+    let server = AuthServer::start().unwrap();
+    server.register_client(ClientRegistration::new(&id, "the-right-secret")); // the children send SECRET
+    let redis = RedisServer::start().unwrap();
+    let start_at = unix_ms(SystemTime::now()) + 2_000;
+    let children: Vec<Child> =
+        (0..8).map(|_| spawn_child_at(&server, &id, &redis.url(), 4, 0.0, Some(start_at))).collect();
+    let reports: Vec<ChildReport> = children.into_iter().map(report).collect();
+    for r in &reports {
+        assert!(r.tokens.is_empty());
+        assert_eq!(r.errors.len(), 4, "{:?}", r.errors);
+        assert!(r.errors.iter().all(|e| e.starts_with("OAuth") && e.contains("invalid_client")), "{:?}", r.errors);
+    }
+    // One process asked; the seven others took its refusal from Redis.
+    assert_eq!(server.request_count(&id), 1);
+    let keys = store_keys(&redis);
+    assert_eq!(keys.iter().filter(|k| k.ends_with(":failed")).count(), 1, "{keys:?}");
+    let record = redis_get(&redis, keys.iter().find(|k| k.ends_with(":failed")).unwrap()).unwrap();
+    assert!(!record.contains("invalid_client") && !record.contains(&id), "the failure record is sealed too");
 }
 
 #[test]

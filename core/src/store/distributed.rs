@@ -23,10 +23,12 @@ use tokio::time::Instant;
 
 use super::StoreSettings;
 use super::redis::RedisStore;
-use super::sealed::{Rejected, Sealer};
+use super::sealed::Sealer;
+use super::values::{self, Rejected};
 use crate::clock;
 use crate::error::{Error, ErrorKind, Result};
 use crate::fetch::{self, FetchContext};
+use crate::retry;
 use crate::runtime;
 use crate::stats::bump;
 use crate::token::Token;
@@ -58,6 +60,9 @@ async fn through_store(ctx: &FetchContext<'_>, st: &StoreSettings, sealer: &Seal
             bump(&ctx.counters.store_hits);
             return Ok(Ok(t));
         }
+        if let Some(e) = read_failure(ctx, st, &redis, sealer).await? {
+            return Ok(Err(e));
+        }
         let owner = random_owner()?;
         if redis.try_lock(&sealer.lock_key, &owner, st.lock_lease, st.timeout).await? {
             return Ok(fetch_holding_lock(ctx, st, &redis, sealer, owner).await);
@@ -66,9 +71,13 @@ async fn through_store(ctx: &FetchContext<'_>, st: &StoreSettings, sealer: &Seal
             bump(&ctx.counters.store_waits);
             counted_wait = true;
         }
-        if let Some(t) = wait_for_holder(ctx, st, &redis, sealer, give_up_at).await? {
-            bump(&ctx.counters.store_hits);
-            return Ok(Ok(t));
+        match wait_for_holder(ctx, st, &redis, sealer, give_up_at).await? {
+            Some(Ok(t)) => {
+                bump(&ctx.counters.store_hits);
+                return Ok(Ok(t));
+            }
+            Some(Err(e)) => return Ok(Err(e)),
+            None => {}
         }
     }
 }
@@ -90,21 +99,31 @@ async fn fetch_holding_lock(
     let renewer = spawn_renewer(st, redis, &sealer.lock_key, &owner);
     let result = fetch::fetch_from_server(ctx).await;
     drop(renewer);
-    if let Ok(t) = &result {
-        let stored = match sealer.seal(t) {
-            Ok(value) => {
-                let ttl = t.expires_at().duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO);
-                redis.set(&sealer.token_key, &value, ttl, st.timeout).await
-            }
-            Err(e) => Err(e),
-        };
-        if let Err(e) = stored {
-            bump(&ctx.counters.store_errors);
-            tracing::warn!(client_id = %ctx.settings.client_id, error = %e, "could not share the new token through the store");
-        }
+    if let Err(e) = share_outcome(st, redis, sealer, &result).await {
+        bump(&ctx.counters.store_errors);
+        tracing::warn!(client_id = %ctx.settings.client_id, error = %e, "could not share the fetch's outcome through the store");
     }
     release(ctx, st, redis, sealer, &owner).await;
     result
+}
+
+/// Stores a new token for the other processes, or the server's refusal for as
+/// long as this process will hold on to it itself (the first step of its
+/// backoff, or the server's `Retry-After`): one request for the whole fleet
+/// per refusal, not one per process.
+async fn share_outcome(st: &StoreSettings, redis: &RedisStore, sealer: &Sealer, result: &Result<Token>) -> Result<()> {
+    match result {
+        Ok(t) => {
+            let value = sealer.seal(&sealer.token_key, &values::encode_token(t)?)?;
+            let ttl = t.expires_at().duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO);
+            redis.set(&sealer.token_key, &value, ttl, st.timeout).await
+        }
+        Err(e) if values::is_shared_failure(e) => {
+            let value = sealer.seal(&sealer.failure_key, &values::encode_failure(e)?)?;
+            redis.set(&sealer.failure_key, &value, retry::failure_hold(e, 1), st.timeout).await
+        }
+        Err(_) => Ok(()),
+    }
 }
 
 /// Releases our lock and wakes the waiting processes (best effort: a lock we
@@ -120,15 +139,16 @@ async fn release(ctx: &FetchContext<'_>, st: &StoreSettings, redis: &RedisStore,
     }
 }
 
-/// Waits until the lock holder publishes a token (`Some`) or the lock is gone
-/// without one (`None`: the holder failed or died; the caller tries the lock).
+/// Waits until the lock holder publishes a token or a refusal (`Some`) or the
+/// lock is gone without either (`None`: the holder died, or failed in a way
+/// not shared; the caller tries the lock).
 async fn wait_for_holder(
     ctx: &FetchContext<'_>,
     st: &StoreSettings,
     redis: &RedisStore,
     sealer: &Sealer,
     give_up_at: Instant,
-) -> Result<Option<Token>> {
+) -> Result<Option<Result<Token>>> {
     // Subscribed before looking, so a publish between our look and our wait
     // is not missed. Without a subscription we still poll.
     let mut sub = match redis.subscribe(&sealer.channel, st.timeout).await {
@@ -141,7 +161,10 @@ async fn wait_for_holder(
     let poll = (st.lock_lease / 4).clamp(Duration::from_millis(25), Duration::from_millis(500));
     loop {
         if let Some(t) = read_fresh(ctx, st, redis, sealer).await? {
-            return Ok(Some(t));
+            return Ok(Some(Ok(t)));
+        }
+        if let Some(e) = read_failure(ctx, st, redis, sealer).await? {
+            return Ok(Some(Err(e)));
         }
         if !redis.is_locked(&sealer.lock_key, st.timeout).await? {
             return Ok(None);
@@ -182,7 +205,7 @@ async fn read_fresh(
     let Some(value) = redis.get(&sealer.token_key, st.timeout).await? else {
         return Ok(None);
     };
-    match sealer.open(&value, ctx.settings) {
+    match values::decode_token(sealer.open(&sealer.token_key, &value), ctx.settings) {
         // Stale for us (by our own jittered refresh point) means it is our turn to renew it.
         Ok(t) => Ok((clock::now() < t.0.stale_at).then_some(t)),
         Err(Rejected::Expired) => Ok(None),
@@ -192,6 +215,29 @@ async fn read_fresh(
                 client_id = %ctx.settings.client_id,
                 "a value in the token store failed authentication (written without this client's credential, or corrupted); ignoring it"
             );
+            Ok(None)
+        }
+    }
+}
+
+/// The refusal another process got from the server moments ago, if any.
+async fn read_failure(
+    ctx: &FetchContext<'_>,
+    st: &StoreSettings,
+    redis: &RedisStore,
+    sealer: &Sealer,
+) -> Result<Option<Error>> {
+    let Some(value) = redis.get(&sealer.failure_key, st.timeout).await? else {
+        return Ok(None);
+    };
+    match sealer.open(&sealer.failure_key, &value).and_then(|plain| values::decode_failure(&plain)) {
+        Some(e) => {
+            tracing::debug!(client_id = %ctx.settings.client_id, error = %e, "another process's token request was just refused; sharing its error");
+            Ok(Some(e))
+        }
+        None => {
+            bump(&ctx.counters.store_rejected);
+            tracing::warn!(client_id = %ctx.settings.client_id, "a failure record in the token store failed authentication; ignoring it");
             Ok(None)
         }
     }

@@ -16,6 +16,8 @@ pub(crate) mod redis;
 mod redis_conn;
 #[cfg(feature = "redis")]
 mod sealed;
+#[cfg(feature = "redis")]
+mod values;
 
 use std::fmt;
 use std::time::Duration;
