@@ -73,6 +73,9 @@ pub(crate) struct Entry {
     pub(crate) counters: Counters,
     auto: AutoMethod,
     discovered: ArcSwapOption<Metadata>,
+    /// The fingerprint of the token last invalidated (a resource server
+    /// rejected it): a shared store may still hold it, and must not hand it back.
+    rejected: ArcSwapOption<[u8; 32]>,
 }
 
 impl Entry {
@@ -83,6 +86,7 @@ impl Entry {
             counters: Counters::default(),
             auto: AutoMethod::default(),
             discovered: ArcSwapOption::empty(),
+            rejected: ArcSwapOption::empty(),
         }
     }
 
@@ -150,6 +154,7 @@ impl Entry {
     pub(crate) fn invalidate(&self, access_token: &str) -> bool {
         let dropped = self.life.invalidate(|t| t.access_token.expose() == access_token);
         if dropped {
+            self.rejected.store(Some(Arc::new(crate::secret::Secret::new(access_token).fingerprint())));
             tracing::debug!(client_id = %self.settings.client_id, "cached token invalidated");
         }
         dropped
@@ -176,6 +181,7 @@ impl Entry {
                 auto: &self.auto,
                 last_error: &flight.extra,
                 discovered: &self.discovered,
+                rejected: self.rejected.load_full().map(|f| *f),
             };
             fetch::fetch(&ctx).await.map(|t| t.0)
         };

@@ -52,6 +52,10 @@ pub(crate) struct FetchContext<'a> {
     pub last_error: &'a ArcSwapOption<Error>,
     /// The issuer's metadata, when the token endpoint is discovered.
     pub discovered: &'a ArcSwapOption<Metadata>,
+    /// The fingerprint of the token last invalidated: never taken back from a
+    /// shared store.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    pub rejected: Option<[u8; 32]>,
 }
 
 /// A token for a flight: from the shared store when one is configured and holds

@@ -401,6 +401,28 @@ fn store_keys(redis: &RedisServer) -> Vec<String> {
     keys
 }
 
+#[test]
+fn an_invalidated_token_is_not_taken_back_from_the_store() {
+    let id = unique_id("invalidate");
+    let server = registered_server(&id, Duration::from_secs(3600));
+    let redis = RedisServer::start().unwrap();
+    let client = Client::new(config(&server.token_url(), &id, &redis.url())).unwrap();
+    let rejected = client.get_token_blocking().unwrap();
+    // A resource server said 401: the token in Redis is that same token, still
+    // "fresh" by its expiry, and must not come back.
+    assert!(client.invalidate(rejected.access_token()));
+    let fresh = client.get_token_blocking().unwrap();
+    assert_ne!(fresh.access_token(), rejected.access_token());
+    assert_eq!(server.request_count(&id), 2);
+    // The new token replaced it in Redis: another process gets the new one.
+    let keys = store_keys(&redis);
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    let other = spawn_child(&server, &id, &redis.url(), 1, 0.0);
+    let r = report(other);
+    assert_eq!(r.tokens.keys().collect::<Vec<_>>(), vec![fresh.access_token()]);
+    assert_eq!(server.request_count(&id), 2);
+}
+
 fn redis_get(redis: &RedisServer, key: &str) -> Option<String> {
     let reply = String::from_utf8(redis.command(&["GET", key]).unwrap()).unwrap();
     reply.lines().nth(1).map(str::to_owned)

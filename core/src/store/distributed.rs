@@ -206,6 +206,8 @@ async fn read_fresh(
         return Ok(None);
     };
     match values::decode_token(sealer.open(&sealer.token_key, &value), ctx.settings) {
+        // The token a resource server rejected here: fetch a new one (which replaces it).
+        Ok(t) if ctx.rejected.is_some_and(|r| t.0.access_token.fingerprint() == r) => Ok(None),
         // Stale for us (by our own jittered refresh point) means it is our turn to renew it.
         Ok(t) => Ok((clock::now() < t.0.stale_at).then_some(t)),
         Err(Rejected::Expired) => Ok(None),
