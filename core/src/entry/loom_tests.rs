@@ -200,18 +200,16 @@ impl World {
     }
 
     /// The token server: one request, which must be the only one in flight.
-    fn fetch(&self) -> impl Future<Output = Outcome<Model>> + '_ {
-        async move {
-            let others = self.in_flight.fetch_add(1, SeqCst);
-            assert_eq!(others, 0, "two token requests in flight at once");
-            let n = self.requests.fetch_add(1, SeqCst) + 1;
-            let now = self.clock.now().0;
-            self.in_flight.fetch_sub(1, SeqCst);
-            if self.refuse {
-                Err(Refused(n))
-            } else {
-                Ok(Arc::new(Tok { id: n, stale_at: Nanos(now + STALE), expire_at: Nanos(now + EXPIRE) }))
-            }
+    async fn fetch(&self) -> Outcome<Model> {
+        let others = self.in_flight.fetch_add(1, SeqCst);
+        assert_eq!(others, 0, "two token requests in flight at once");
+        let n = self.requests.fetch_add(1, SeqCst) + 1;
+        let now = self.clock.now().0;
+        self.in_flight.fetch_sub(1, SeqCst);
+        if self.refuse {
+            Err(Refused(n))
+        } else {
+            Ok(Arc::new(Tok { id: n, stale_at: Nanos(now + STALE), expire_at: Nanos(now + EXPIRE) }))
         }
     }
 
