@@ -94,17 +94,20 @@ done
 echo "== C against the third-party authorization server (npm oidc-provider)"
 oidc_dir="${OOAUTHCC_OIDC_PROVIDER_DIR:-$(scripts/oidc-provider-install.sh)}"
 keys="$PWD/core/tests/fixtures/keys"
+tls="$PWD/core/tests/fixtures/tls" # with it, the server also listens with HTTPS for mTLS (RFC 8705)
 # The server exits when its stdin closes: the fifo's writer (sleep) is killed on exit.
 mkfifo "$work/oidc.stdin"
 sleep 3600 > "$work/oidc.stdin" &
 oidc_keepalive=$!
-OOAUTHCC_PKJWT_PUBLIC_KEY="$keys/rsa.pub.pem" node "$oidc_dir/server.mjs" < "$work/oidc.stdin" > "$work/oidc.out" 2>/dev/null &
+OOAUTHCC_PKJWT_PUBLIC_KEY="$keys/rsa.pub.pem" OOAUTHCC_MTLS_DIR="$tls" node "$oidc_dir/server.mjs" < "$work/oidc.stdin" > "$work/oidc.out" 2>/dev/null &
 oidc_pid=$!
 trap 'kill $oidc_pid $oidc_keepalive 2>/dev/null || true' EXIT
-for _ in $(seq 100); do grep -q '^READY ' "$work/oidc.out" 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 100); do grep -q '^MTLS ' "$work/oidc.out" 2>/dev/null && break; sleep 0.1; done
 oidc_issuer=$(sed -n 's/^READY //p' "$work/oidc.out")
-[ -n "$oidc_issuer" ] || { echo "oidc-provider did not start" >&2; exit 1; }
-run test_oidc_provider env OOAUTHCC_TEST_ISSUER="$oidc_issuer" OOAUTHCC_TEST_KEYS="$keys" "$work/test_oidc_provider"
+oidc_mtls=$(sed -n 's/^MTLS //p' "$work/oidc.out")
+[ -n "$oidc_issuer" ] && [ -n "$oidc_mtls" ] || { echo "oidc-provider did not start" >&2; exit 1; }
+run test_oidc_provider env OOAUTHCC_TEST_ISSUER="$oidc_issuer" OOAUTHCC_TEST_KEYS="$keys" \
+  OOAUTHCC_TEST_MTLS_URL="$oidc_mtls" OOAUTHCC_TEST_TLS="$tls" "$work/test_oidc_provider"
 run oidc_provider_counts python3 tests/c/check_oidc_counts.py "$oidc_issuer" "$work/test_oidc_provider.log"
 run ctypes_smoke python3 tests/c/ctypes_smoke.py "$lib"
 

@@ -22,10 +22,17 @@ fn fixture(name: &str) -> String {
     format!("{}/tests/fixtures/keys/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The test PKI of the mTLS tests (RFC 8705), also given to the server.
+fn tls_fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/tls/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
 /// The running oidc-provider; killed on drop.
 struct OidcProvider {
     child: Child,
     issuer: String,
+    /// The same provider over HTTPS, asking for client certificates.
+    mtls_base: String,
 }
 
 impl OidcProvider {
@@ -42,17 +49,24 @@ impl OidcProvider {
         let mut child = Command::new("node")
             .arg(&script)
             .env("OOAUTHCC_PKJWT_PUBLIC_KEY", fixture("rsa.pub.pem"))
+            .env("OOAUTHCC_MTLS_DIR", tls_fixture(""))
             .stdin(Stdio::piped()) // the server exits when this pipe closes
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("start node (is Node.js installed?)");
-        let stdout = child.stdout.take().unwrap();
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = || {
+            let mut line = String::new();
+            stdout.read_line(&mut line).unwrap();
+            line
+        };
+        let (ready, mtls) = (line(), line());
         let issuer =
-            line.trim().strip_prefix("READY ").unwrap_or_else(|| panic!("oidc-provider said {line:?}")).to_owned();
-        OidcProvider { child, issuer }
+            ready.trim().strip_prefix("READY ").unwrap_or_else(|| panic!("oidc-provider said {ready:?}")).to_owned();
+        let mtls_base =
+            mtls.trim().strip_prefix("MTLS ").unwrap_or_else(|| panic!("oidc-provider said {mtls:?}")).to_owned();
+        OidcProvider { child, issuer, mtls_base }
     }
 
     fn token_url(&self) -> String {
@@ -71,6 +85,19 @@ impl OidcProvider {
 
     fn config(&self, (id, secret): (&str, &str)) -> ClientConfig {
         ClientConfig::new(self.token_url(), id, secret).with_retry_base_delay(Duration::from_millis(20))
+    }
+
+    /// A client of the HTTPS endpoint presenting the fixture certificate `cert`
+    /// (with `cert`'s key), trusting the fixture CA for the server's certificate.
+    fn mtls_config(&self, id: &str, method: AuthMethod, cert: &str) -> ClientConfig {
+        let mut c = ClientConfig::new(format!("{}/token", self.mtls_base), id, "unused")
+            .with_auth_method(method)
+            .with_client_cert_file(tls_fixture(&format!("{cert}.pem")))
+            .with_client_key_file(tls_fixture(&format!("{cert}.key.pem")))
+            .with_ca_bundle_file(tls_fixture("ca.pem"))
+            .with_retry_base_delay(Duration::from_millis(20));
+        c.client_secret = None;
+        c
     }
 }
 
@@ -164,6 +191,56 @@ fn oidc_provider_conformance() {
     assert_eq!(second.len(), 1);
     assert_ne!(first, second);
     assert_eq!(op.requests(BASIC.0) - before, 2);
+}
+
+/// RFC 8705 client authentication, checked by oidc-provider over its HTTPS port:
+/// `cc-tls` is registered for the subject of the CA-issued client.pem,
+/// `cc-self-signed` for selfsigned.pem (its jwks holds the certificate as x5c).
+#[test]
+fn oidc_provider_mtls() {
+    let op = OidcProvider::start();
+    assert!(op.mtls_base.starts_with("https://127.0.0.1:"));
+
+    let tls = Client::new(op.mtls_config("cc-tls", AuthMethod::TlsClientAuth, "client")).unwrap();
+    let before = op.requests("cc-tls");
+    let t = tls.get_token_blocking().unwrap();
+    assert_eq!(t.token_type(), "Bearer");
+    assert_eq!(jwt_claims(t.access_token())["client_id"], "cc-tls");
+    // A herd on a fresh cache entry: one request, as over plain HTTP.
+    assert!(tls.invalidate(t.access_token()));
+    assert_eq!(distinct_tokens(&herd(&tls, 32)).len(), 1);
+    assert_eq!(op.requests("cc-tls") - before, 2);
+
+    let self_signed =
+        Client::new(op.mtls_config("cc-self-signed", AuthMethod::SelfSignedTlsClientAuth, "selfsigned")).unwrap();
+    let before = op.requests("cc-self-signed");
+    assert_eq!(jwt_claims(self_signed.get_token_blocking().unwrap().access_token())["client_id"], "cc-self-signed");
+    assert_eq!(op.requests("cc-self-signed") - before, 1);
+
+    // The wrong certificate for either client is oidc-provider's invalid_client,
+    // one request for a herd: a certificate no trusted CA issued for tls_client_auth...
+    let wrong = Client::new(op.mtls_config("cc-tls", AuthMethod::TlsClientAuth, "selfsigned")).unwrap();
+    let before = op.requests("cc-tls");
+    for r in herd(&wrong, 32) {
+        let e = r.unwrap_err();
+        assert_eq!((e.kind(), e.oauth_error(), e.http_status()), (ErrorKind::OAuth, Some("invalid_client"), Some(401)));
+    }
+    assert_eq!(op.requests("cc-tls") - before, 1);
+    // ...and a certificate other than the registered one for self_signed_tls_client_auth.
+    let wrong = Client::new(op.mtls_config("cc-self-signed", AuthMethod::SelfSignedTlsClientAuth, "client")).unwrap();
+    let before = op.requests("cc-self-signed");
+    let e = wrong.get_token_blocking().unwrap_err();
+    assert_eq!((e.kind(), e.oauth_error(), e.http_status()), (ErrorKind::OAuth, Some("invalid_client"), Some(401)));
+    assert_eq!(op.requests("cc-self-signed") - before, 1);
+
+    // Without the fixture CA the server's certificate is not trusted: a transport
+    // error, and the request never reaches the provider.
+    let mut untrusted = op.mtls_config("cc-tls", AuthMethod::TlsClientAuth, "client").with_max_retries(0);
+    untrusted.ca_bundle_file = None;
+    let before = op.requests("cc-tls");
+    let e = Client::new(untrusted).unwrap().get_token_blocking().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
+    assert_eq!(op.requests("cc-tls"), before);
 }
 
 fn herd(client: &Client, n: usize) -> Vec<Result<ooauthcc_core::Token, ooauthcc_core::Error>> {

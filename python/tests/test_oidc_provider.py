@@ -3,7 +3,8 @@
 127.0.0.1 and stopped when the module's tests end, also on failure.
 
 Needs `scripts/oidc-provider-install.sh` (scripts/test-python.sh runs it);
-the directory comes from OOAUTHCC_OIDC_PROVIDER_DIR.
+the directory comes from OOAUTHCC_OIDC_PROVIDER_DIR. Mutual TLS (RFC 8705) goes
+to the same provider's HTTPS port, with the test PKI of core/tests/fixtures/tls.
 """
 
 from __future__ import annotations
@@ -27,13 +28,16 @@ BASIC = ("cc-basic", "cc-basic-secret-0123456789")
 POST = ("cc-post", "cc-post-secret-0123456789")
 SECRET_JWT = ("cc-secret-jwt", "cc-secret-jwt-secret-0123456789abcdef0123456789")
 KEYS = REPO / "core" / "tests" / "fixtures" / "keys"
+TLS = REPO / "core" / "tests" / "fixtures" / "tls"
 
 
 class OidcProvider:
-    def __init__(self, proc: subprocess.Popen[str], issuer: str) -> None:
+    def __init__(self, proc: subprocess.Popen[str], issuer: str, mtls_base: str) -> None:
         self.proc = proc
         self.issuer = issuer
         self.token_url = f"{issuer}/token"
+        # The same provider over HTTPS, asking for client certificates.
+        self.mtls_token_url = f"{mtls_base}/token"
 
     def requests(self, client_id: str) -> int:
         """Token requests the server saw for `client_id` (counted server-side)."""
@@ -49,16 +53,17 @@ def op() -> Iterator[OidcProvider]:
     script = Path(directory) / "server.mjs"
     if not script.exists():
         pytest.fail(f"{script} is missing: run scripts/oidc-provider-install.sh")
-    env = dict(os.environ, OOAUTHCC_PKJWT_PUBLIC_KEY=str(KEYS / "rsa.pub.pem"))
+    env = dict(os.environ, OOAUTHCC_PKJWT_PUBLIC_KEY=str(KEYS / "rsa.pub.pem"), OOAUTHCC_MTLS_DIR=str(TLS))
     # stdin is a pipe: the server exits when it closes, even if this process dies.
     proc = subprocess.Popen(
         ["node", str(script)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env
     )
     try:
         assert proc.stdout is not None
-        line = proc.stdout.readline().strip()
-        assert line.startswith("READY "), f"oidc-provider said {line!r}"
-        yield OidcProvider(proc, line.removeprefix("READY "))
+        ready, mtls = proc.stdout.readline().strip(), proc.stdout.readline().strip()
+        assert ready.startswith("READY "), f"oidc-provider said {ready!r}"
+        assert mtls.startswith("MTLS "), f"oidc-provider said {mtls!r}"
+        yield OidcProvider(proc, ready.removeprefix("READY "), mtls.removeprefix("MTLS "))
     finally:
         proc.kill()
         proc.wait()
@@ -159,3 +164,69 @@ def test_single_flight_on_empty_and_expired_cache(op: OidcProvider) -> None:
     second = herd()
     assert len(second) == 1 and second != first
     assert op.requests(BASIC[0]) - before == 2
+
+
+def mtls_client(op: OidcProvider, client_id: str, method: str, cert: str) -> ooauthcc.Client:
+    """A client of the HTTPS token endpoint presenting `<cert>.pem` (and its key)."""
+    return ooauthcc.Client(
+        op.mtls_token_url,
+        client_id,
+        auth_method=method,
+        client_cert_file=str(TLS / f"{cert}.pem"),
+        client_key_file=str(TLS / f"{cert}.key.pem"),
+        ca_bundle_file=str(TLS / "ca.pem"),
+    )
+
+
+def test_tls_client_auth(op: OidcProvider) -> None:
+    # cc-tls is registered for the subject of the CA-issued client.pem.
+    assert op.mtls_token_url.startswith("https://127.0.0.1:")
+    client = mtls_client(op, "cc-tls", "tls_client_auth", "client")
+    before = op.requests("cc-tls")
+    token = client.token()
+    assert token.token_type == "Bearer"
+    assert claims(token.access_token)["client_id"] == "cc-tls"
+    assert client.get_token() == token.access_token  # cached
+    assert op.requests("cc-tls") - before == 1
+
+
+def test_self_signed_tls_client_auth(op: OidcProvider) -> None:
+    # cc-self-signed's jwks holds selfsigned.pem as x5c.
+    client = mtls_client(op, "cc-self-signed", "self_signed_tls_client_auth", "selfsigned")
+    before = op.requests("cc-self-signed")
+    assert claims(client.get_token())["client_id"] == "cc-self-signed"
+    assert op.requests("cc-self-signed") - before == 1
+
+
+@pytest.mark.parametrize(
+    ("client_id", "method", "presented"),
+    [
+        ("cc-tls", "tls_client_auth", "selfsigned"),  # no trusted CA issued it
+        ("cc-self-signed", "self_signed_tls_client_auth", "client"),  # not the registered certificate
+    ],
+)
+def test_wrong_certificate_is_the_servers_typed_error_once(
+    op: OidcProvider, client_id: str, method: str, presented: str
+) -> None:
+    wrong = mtls_client(op, client_id, method, presented)
+    before = op.requests(client_id)
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(16)
+
+    def call() -> None:
+        barrier.wait()
+        try:
+            wrong.get_token()
+        except ooauthcc.Error as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=call) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(errors) == 16
+    for e in errors:
+        assert isinstance(e, ooauthcc.OAuthError)
+        assert (e.error, e.http_status, e.status) == ("invalid_client", 401, 13)
+    assert op.requests(client_id) - before == 1

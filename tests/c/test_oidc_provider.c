@@ -2,7 +2,9 @@
  * The conformance scenarios from C against a server nobody on this team wrote:
  * npm oidc-provider, started by scripts/test-c.sh, which passes its issuer in
  * OOAUTHCC_TEST_ISSUER and afterwards checks the token requests the server
- * counted per client against what this program prints it expects.
+ * counted per client against what this program prints it expects. Mutual TLS
+ * (RFC 8705) goes to the same provider's HTTPS port, OOAUTHCC_TEST_MTLS_URL,
+ * with the test PKI in OOAUTHCC_TEST_TLS (core/tests/fixtures/tls).
  */
 #include "common.h" /* first: it sets _POSIX_C_SOURCE */
 
@@ -17,6 +19,27 @@ static ooauthcc_client *client_for(const char *id, const char *secret, uint32_t 
     TRY(ooauthcc_config_set_client_id, cfg, id);
     if (secret) TRY(ooauthcc_config_set_client_secret, cfg, secret);
     TRY(ooauthcc_config_set_auth_method, cfg, method);
+    ooauthcc_client *client = NULL;
+    TRY(ooauthcc_client_new, cfg, &client);
+    ooauthcc_config_free(cfg);
+    return client;
+}
+
+/* A client of the HTTPS token endpoint presenting `<cert>.pem` (and its key). */
+static ooauthcc_client *mtls_client(const char *mtls_url, const char *tls, const char *id, uint32_t method,
+                                    const char *cert) {
+    char url[256], cert_path[512], key_path[512], ca_path[512];
+    snprintf(url, sizeof url, "%s/token", mtls_url);
+    snprintf(cert_path, sizeof cert_path, "%s/%s.pem", tls, cert);
+    snprintf(key_path, sizeof key_path, "%s/%s.key.pem", tls, cert);
+    snprintf(ca_path, sizeof ca_path, "%s/ca.pem", tls);
+    ooauthcc_config *cfg = ooauthcc_config_new();
+    TRY(ooauthcc_config_set_token_url, cfg, url);
+    TRY(ooauthcc_config_set_client_id, cfg, id);
+    TRY(ooauthcc_config_set_auth_method, cfg, method);
+    TRY(ooauthcc_config_set_client_cert_file, cfg, cert_path);
+    TRY(ooauthcc_config_set_client_key_file, cfg, key_path);
+    TRY(ooauthcc_config_set_ca_bundle_file, cfg, ca_path);
     ooauthcc_client *client = NULL;
     TRY(ooauthcc_client_new, cfg, &client);
     ooauthcc_config_free(cfg);
@@ -79,7 +102,9 @@ static int herd(ooauthcc_client *client, ooauthcc_status want, char *first_token
 int main(void) {
     issuer = getenv("OOAUTHCC_TEST_ISSUER");
     const char *keys = getenv("OOAUTHCC_TEST_KEYS");
-    CHECK(issuer != NULL && keys != NULL);
+    const char *mtls_url = getenv("OOAUTHCC_TEST_MTLS_URL");
+    const char *tls = getenv("OOAUTHCC_TEST_TLS");
+    CHECK(issuer != NULL && keys != NULL && mtls_url != NULL && tls != NULL);
     snprintf(token_url, sizeof token_url, "%s/token", issuer);
 
     /* client_secret_basic and client_secret_post. */
@@ -150,9 +175,33 @@ int main(void) {
     CHECK(herd(short_lived, OOAUTHCC_STATUS_OK, second, sizeof second) == 1);
     CHECK(strcmp(first, second) != 0);
 
+    /* tls_client_auth (cc-tls: the CA-issued client.pem's subject) and
+     * self_signed_tls_client_auth (cc-self-signed: selfsigned.pem), over HTTPS. */
+    ooauthcc_client *tls_ca = mtls_client(mtls_url, tls, "cc-tls", OOAUTHCC_AUTH_METHOD_TLS_CLIENT_AUTH, "client");
+    get_once(tls_ca);
+    get_once(tls_ca); /* cached */
+    ooauthcc_client *tls_self = mtls_client(mtls_url, tls, "cc-self-signed",
+                                            OOAUTHCC_AUTH_METHOD_SELF_SIGNED_TLS_CLIENT_AUTH, "selfsigned");
+    get_once(tls_self);
+
+    /* The wrong certificate for either: oidc-provider's invalid_client, one request for a herd. */
+    ooauthcc_client *tls_wrong[] = {
+        mtls_client(mtls_url, tls, "cc-tls", OOAUTHCC_AUTH_METHOD_TLS_CLIENT_AUTH, "selfsigned"),
+        mtls_client(mtls_url, tls, "cc-self-signed", OOAUTHCC_AUTH_METHOD_SELF_SIGNED_TLS_CLIENT_AUTH, "client"),
+    };
+    for (size_t i = 0; i < 2; i++) {
+        CHECK(herd(tls_wrong[i], OOAUTHCC_STATUS_OAUTH, NULL, 0) == 0);
+        err = NULL;
+        EXPECT(&err, OOAUTHCC_STATUS_OAUTH, ooauthcc_client_get_token, tls_wrong[i], PATIENT_MS, &none);
+        CHECK(strcmp(ooauthcc_error_oauth_error(err), "invalid_client") == 0);
+        CHECK(ooauthcc_error_http_status(err) == 401);
+        ooauthcc_error_free(err);
+    }
+
     /* What the server must have counted, for scripts/test-c.sh to check. */
-    printf("expect cc-basic=5 cc-post=1 cc-secret-jwt=1 cc-private-key-jwt=2\n");
-    ooauthcc_client *all[] = {basic, post, csjwt, pkjwt, discovered, wrong, short_lived};
+    printf("expect cc-basic=5 cc-post=1 cc-secret-jwt=1 cc-private-key-jwt=2 cc-tls=2 cc-self-signed=2\n");
+    ooauthcc_client *all[] = {basic, post, csjwt, pkjwt, discovered, wrong, short_lived,
+                              tls_ca, tls_self, tls_wrong[0], tls_wrong[1]};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) ooauthcc_client_free(all[i]);
     return 0;
 }

@@ -3,19 +3,29 @@
 // client-credentials clients, so ooauthcc is tested against someone else's
 // reading of the RFCs.
 //
-// Prints one line `READY <issuer>` on stdout once it listens. Counts token
-// requests per client and serves them at GET /__ooauthcc/stats. Exits when its
-// stdin closes, so a test harness that dies never leaves it running.
+// Prints the line `READY <issuer>` on stdout once it listens (and, with
+// OOAUTHCC_MTLS_DIR, a second line `MTLS <https base url>`, in the same write).
+// Counts token requests per client and serves them at GET /__ooauthcc/stats.
+// Exits when its stdin closes, so a test harness that dies never leaves it running.
 //
 // Environment: OOAUTHCC_TOKEN_TTL (seconds, default 3600);
-// OOAUTHCC_PKJWT_PUBLIC_KEY: a PEM public key file for the private_key_jwt client.
-import { createPublicKey } from 'node:crypto';
+// OOAUTHCC_PKJWT_PUBLIC_KEY: a PEM public key file for the private_key_jwt client;
+// OOAUTHCC_MTLS_DIR: the test PKI (core/tests/fixtures/tls). With it, the same
+// provider also listens with HTTPS on another port, asks for a client certificate
+// (without requiring one, or one the CA issued: oidc-provider decides), and has
+// the RFC 8705 clients `cc-tls` (tls_client_auth, for client.pem's subject) and
+// `cc-self-signed` (self_signed_tls_client_auth, for selfsigned.pem).
+import { createPublicKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import Provider from 'oidc-provider';
 
 const ttl = Number(process.env.OOAUTHCC_TOKEN_TTL || 3600);
 const counts = { total: 0, by_client: {} };
+const mtlsDir = process.env.OOAUTHCC_MTLS_DIR;
+const pem = (name) => readFileSync(`${mtlsDir}/${name}`, 'utf8');
+const pemBody = (text) => text.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, '');
 
 // Client ids and secrets are test fixtures, known to the tests too.
 const clients = [
@@ -26,6 +36,15 @@ const clients = [
     client_id: 'cc-private-key-jwt',
     token_endpoint_auth_method: 'private_key_jwt',
     jwks: { keys: [{ ...createPublicKey(readFileSync(process.env.OOAUTHCC_PKJWT_PUBLIC_KEY)).export({ format: 'jwk' }), kid: 'test-key-1', use: 'sig' }] },
+  }] : []),
+  ...(mtlsDir ? [{
+    client_id: 'cc-tls',
+    token_endpoint_auth_method: 'tls_client_auth',
+    tls_client_auth_subject_dn: new X509Certificate(pem('client.pem')).subject,
+  }, {
+    client_id: 'cc-self-signed',
+    token_endpoint_auth_method: 'self_signed_tls_client_auth',
+    jwks: { keys: [{ ...createPublicKey(pem('selfsigned.pem')).export({ format: 'jwk' }), x5c: [pemBody(pem('selfsigned.pem'))] }] },
   }] : []),
 ].map((c) => ({ ...c, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: 'api:read api:write' }));
 
@@ -38,13 +57,28 @@ function clientIdOf(req, body) {
   return new URLSearchParams(body).get('client_id') || '(none)';
 }
 
+// The peer's certificate on an HTTPS connection (a Node X509Certificate), if it sent one.
+function peerCertificate(ctx) {
+  return ctx.socket.getPeerX509Certificate?.();
+}
+
+const listen = (server) => new Promise((resolve) => { server.listen(0, '127.0.0.1', resolve); });
 const server = http.createServer();
-server.listen(0, '127.0.0.1', () => {
+const tlsServer = mtlsDir ? https.createServer({
+  cert: pem('server.pem'),
+  key: pem('server.key.pem'),
+  ca: pem('ca.pem'),
+  requestCert: true,
+  rejectUnauthorized: false, // certificateAuthorized below reads socket.authorized
+}) : null;
+Promise.all([listen(server), ...(tlsServer ? [listen(tlsServer)] : [])]).then(() => {
   const { port } = server.address();
   const issuer = `http://127.0.0.1:${port}`;
   const provider = new Provider(issuer, {
     clients,
     scopes: ['api:read', 'api:write'],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_jwt', 'client_secret_post', 'private_key_jwt', 'none',
+      ...(mtlsDir ? ['tls_client_auth', 'self_signed_tls_client_auth'] : [])],
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
@@ -61,11 +95,21 @@ server.listen(0, '127.0.0.1', () => {
           accessTokenFormat: 'jwt',
         }),
       },
+      mTLS: {
+        enabled: Boolean(mtlsDir),
+        tlsClientAuth: true,
+        selfSignedTlsClientAuth: true,
+        getCertificate: peerCertificate,
+        // Issued by the CA in `ca` above: Node verified the chain during the handshake.
+        certificateAuthorized: (ctx) => ctx.socket.authorized === true,
+        certificateSubjectMatches: (ctx, property, expected) => property === 'tls_client_auth_subject_dn'
+          && peerCertificate(ctx)?.subject === expected,
+      },
     },
     ttl: { ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL || ttl },
   });
   const callback = provider.callback();
-  server.on('request', (req, res) => {
+  const onRequest = (req, res) => {
     if (req.method === 'GET' && req.url === '/__ooauthcc/stats') {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify(counts));
@@ -82,8 +126,12 @@ server.listen(0, '127.0.0.1', () => {
       });
     }
     callback(req, res);
-  });
-  process.stdout.write(`READY ${issuer}\n`);
+  };
+  server.on('request', onRequest);
+  tlsServer?.on('request', onRequest);
+  // One write: a reader that stops after the READY line never makes a later write fail.
+  const mtls = tlsServer ? `MTLS https://127.0.0.1:${tlsServer.address().port}\n` : '';
+  process.stdout.write(`READY ${issuer}\n${mtls}`);
 });
 
 process.stdin.on('end', () => process.exit(0));
