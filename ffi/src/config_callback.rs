@@ -9,7 +9,7 @@
 //! callback may wipe its own copy as soon as it returns.
 //!
 //! `user_data` lives as long as some config or client handle refers to the
-//! callback: the handles hold the strong references ([`Callbacks`]); what core
+//! callback: the handles hold the strong references (`Callbacks`); what core
 //! keeps (the cache entry, which may outlive every handle while its token is
 //! valid) holds a weak one. So `free_user_data` runs exactly once, when the
 //! last config or client that set or copied the callback is freed — or, if a
