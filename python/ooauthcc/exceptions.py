@@ -171,7 +171,8 @@ class MalformedResponseError(Error):
 
 
 class StoreError(Error):
-    """The shared token store failed."""
+    """Reserved: a failing shared token store (`store_url`) is logged and
+    counted in `Stats.store_errors`, never raised to callers."""
 
     STATUS = 15
     KIND = "store"
