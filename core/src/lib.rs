@@ -46,6 +46,7 @@ mod response;
 mod retry;
 mod runtime;
 mod secret;
+mod signals;
 mod stats;
 mod store;
 mod tls;

@@ -76,6 +76,7 @@ pub(crate) fn slot() -> Result<Arc<Slot>> {
         .worker_threads(1)
         .max_blocking_threads(4)
         .thread_name("ooauthcc-rt")
+        .on_thread_start(crate::signals::block_sigpipe_on_this_thread)
         .enable_all()
         .build()
         .map_err(|e| Error::new(ErrorKind::Internal, format!("cannot start the ooauthcc runtime: {e}")))?;

@@ -227,7 +227,13 @@ fn run(
         }
     };
     let scheme = if tls.is_some() { "https" } else { "http" };
-    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    // This thread writes responses to clients that may have hung up.
+    crate::signals::block_sigpipe_on_this_thread();
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .on_thread_start(crate::signals::block_sigpipe_on_this_thread)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             let _ = ready.send(Err(e));
