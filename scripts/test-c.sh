@@ -87,6 +87,15 @@ run() { # name, command...
 echo "== run"
 for name in "${programs[@]}"; do
   [ "$name" = test_oidc_provider ] && continue # below, with its server
+  if [ -n "${OOAUTHCC_C_SANITIZE:-}" ] && { [ "$name" = test_fork ] || [ "$name" = test_store ]; }; then
+    # Not under ASan: gcc 12's ASan runtime does not hold its allocator's locks
+    # across fork(), so a child forked while another thread is inside malloc
+    # hangs on that lock in its first allocation (seen in CI; gdb shows the
+    # child's thread in __sanitizer::SizeClassAllocator64::GetFromAllocator).
+    # glibc's malloc does; these programs pass normally and under valgrind.
+    echo "skip   $name (forks: ASan's allocator is not fork-safe, see above)"
+    continue
+  fi
   # shellcheck disable=SC2086 # the arguments are paths without spaces, split on purpose
   run "$name" "$work/$name" ${args[$name]:-}
 done
