@@ -5,7 +5,7 @@
 //! read ──fresh──> done (store hit)
 //!   │ none/stale
 //!   ▼
-//! SET lock NX PX lease ──won──> read again ─> fetch (lease renewed) ─> SET token, DEL lock, PUBLISH
+//! SET lock NX PX lease ──won──> read again ─> fetch (lease renewed) ─> one script: SET token, DEL lock, PUBLISH
 //!   │ lost
 //!   ▼
 //! SUBSCRIBE ready; until a token appears: wake on a message or every lease/4,
@@ -14,6 +14,9 @@
 //!
 //! Any store failure before this process fetched ends in a fetch of its own
 //! (warning + `store_errors`); after it fetched, in keeping the token locally.
+//!
+//! Round trips: a hit is one (`MGET` of token and refusal); a fetch adds three
+//! (`SET NX`, the second `MGET`, the finishing script).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -56,28 +59,21 @@ async fn through_store(ctx: &FetchContext<'_>, st: &StoreSettings, sealer: &Seal
     let give_up_at = Instant::now() + wait_limit(ctx, st);
     let mut counted_wait = false;
     loop {
-        if let Some(t) = read_fresh(ctx, st, &redis, sealer).await? {
-            bump(&ctx.counters.store_hits);
-            return Ok(Ok(t));
-        }
-        if let Some(e) = read_failure(ctx, st, &redis, sealer).await? {
-            return Ok(Err(e));
+        if let Some(outcome) = look(ctx, st, &redis, sealer).await? {
+            return Ok(outcome);
         }
         let owner = random_owner()?;
         if redis.try_lock(&sealer.lock_key, &owner, st.lock_lease, st.timeout).await? {
+            tracing::debug!(client_id = %ctx.settings.client_id, "took the store's fetch lock");
             return Ok(fetch_holding_lock(ctx, st, &redis, sealer, owner).await);
         }
+        tracing::debug!(client_id = %ctx.settings.client_id, "another process holds the store's fetch lock; waiting");
         if !counted_wait {
             bump(&ctx.counters.store_waits);
             counted_wait = true;
         }
-        match wait_for_holder(ctx, st, &redis, sealer, give_up_at).await? {
-            Some(Ok(t)) => {
-                bump(&ctx.counters.store_hits);
-                return Ok(Ok(t));
-            }
-            Some(Err(e)) => return Ok(Err(e)),
-            None => {}
+        if let Some(outcome) = wait_for_holder(ctx, st, &redis, sealer, give_up_at).await? {
+            return Ok(outcome);
         }
     }
 }
@@ -91,51 +87,68 @@ async fn fetch_holding_lock(
 ) -> Result<Token> {
     // The previous holder may have stored its token and released the lock
     // between our read and our SET NX.
-    if let Ok(Some(t)) = read_fresh(ctx, st, redis, sealer).await {
-        release(ctx, st, redis, sealer, &owner).await;
-        bump(&ctx.counters.store_hits);
-        return Ok(t);
+    match look(ctx, st, redis, sealer).await {
+        Ok(Some(outcome)) => {
+            finish(ctx, st, redis, sealer, &owner, None).await;
+            return outcome;
+        }
+        Ok(None) => {}
+        Err(e) => tracing::debug!(error = %e, "could not look in the store again; fetching"),
     }
     let renewer = spawn_renewer(st, redis, &sealer.lock_key, &owner);
     let result = fetch::fetch_from_server(ctx).await;
     drop(renewer);
-    if let Err(e) = share_outcome(st, redis, sealer, &result).await {
-        bump(&ctx.counters.store_errors);
-        tracing::warn!(client_id = %ctx.settings.client_id, error = %e, "could not share the fetch's outcome through the store");
-    }
-    release(ctx, st, redis, sealer, &owner).await;
+    let shared = match sealed_outcome(sealer, &result) {
+        Ok(shared) => shared,
+        Err(e) => {
+            tracing::warn!(client_id = %ctx.settings.client_id, error = %e, "could not seal the fetch's outcome for the store");
+            None
+        }
+    };
+    finish(ctx, st, redis, sealer, &owner, shared.as_ref().map(|(k, v, ttl)| (k.as_str(), v.as_str(), *ttl))).await;
     result
 }
 
-/// Stores a new token for the other processes, or the server's refusal for as
-/// long as this process will hold on to it itself (the first step of its
-/// backoff, or the server's `Retry-After`): one request for the whole fleet
-/// per refusal, not one per process.
-async fn share_outcome(st: &StoreSettings, redis: &RedisStore, sealer: &Sealer, result: &Result<Token>) -> Result<()> {
+/// What to store for the other processes (key, sealed value, time to live): a
+/// new token, or the server's refusal for as long as this process will hold on
+/// to it itself (the first step of its backoff, or the server's `Retry-After`):
+/// one request for the whole fleet per refusal, not one per process.
+fn sealed_outcome(sealer: &Sealer, result: &Result<Token>) -> Result<Option<(String, String, Duration)>> {
     match result {
         Ok(t) => {
             let value = sealer.seal(&sealer.token_key, &values::encode_token(t)?)?;
             let ttl = t.expires_at().duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO);
-            redis.set(&sealer.token_key, &value, ttl, st.timeout).await
+            Ok(Some((sealer.token_key.clone(), value, ttl)))
         }
         Err(e) if values::is_shared_failure(e) => {
             let value = sealer.seal(&sealer.failure_key, &values::encode_failure(e)?)?;
-            redis.set(&sealer.failure_key, &value, retry::failure_hold(e, 1), st.timeout).await
+            Ok(Some((sealer.failure_key.clone(), value, retry::failure_hold(e, 1))))
         }
-        Err(_) => Ok(()),
+        Err(_) => Ok(None),
     }
 }
 
-/// Releases our lock and wakes the waiting processes (best effort: a lock we
-/// fail to release expires after its lease).
-async fn release(ctx: &FetchContext<'_>, st: &StoreSettings, redis: &RedisStore, sealer: &Sealer, owner: &str) {
-    let done = match redis.unlock(&sealer.lock_key, owner, st.timeout).await {
-        Ok(()) => redis.publish(&sealer.channel, st.timeout).await,
-        Err(e) => Err(e),
-    };
-    if let Err(e) = done {
-        bump(&ctx.counters.store_errors);
-        tracing::warn!(client_id = %ctx.settings.client_id, error = %e, "could not release the store's fetch lock");
+/// Stores `outcome`, releases our lock and wakes the waiting processes, in one
+/// round trip (best effort: a lock we fail to release expires after its lease,
+/// and the others fetch themselves).
+async fn finish(
+    ctx: &FetchContext<'_>,
+    st: &StoreSettings,
+    redis: &RedisStore,
+    sealer: &Sealer,
+    owner: &str,
+    outcome: Option<(&str, &str, Duration)>,
+) {
+    match redis.finish(&sealer.lock_key, owner, &sealer.channel, outcome, st.timeout).await {
+        Ok(true) => {}
+        Ok(false) => tracing::warn!(
+            client_id = %ctx.settings.client_id,
+            "the store's fetch lock expired before the fetch ended (store_lock_lease too short?); another process may have fetched too"
+        ),
+        Err(e) => {
+            bump(&ctx.counters.store_errors);
+            tracing::warn!(client_id = %ctx.settings.client_id, error = %e, "could not share the fetch's outcome through the store");
+        }
     }
 }
 
@@ -160,11 +173,8 @@ async fn wait_for_holder(
     };
     let poll = (st.lock_lease / 4).clamp(Duration::from_millis(25), Duration::from_millis(500));
     loop {
-        if let Some(t) = read_fresh(ctx, st, redis, sealer).await? {
-            return Ok(Some(Ok(t)));
-        }
-        if let Some(e) = read_failure(ctx, st, redis, sealer).await? {
-            return Ok(Some(Err(e)));
+        if let Some(outcome) = look(ctx, st, redis, sealer).await? {
+            return Ok(Some(outcome));
         }
         if !redis.is_locked(&sealer.lock_key, st.timeout).await? {
             return Ok(None);
@@ -195,52 +205,53 @@ async fn wait_for_holder(
     }
 }
 
-/// The stored token if it opens and is fresh for this process.
-async fn read_fresh(
+/// What the store settles for us now, in one round trip: a token fresh for
+/// this process (a store hit), or the refusal another process got from the
+/// server moments ago; `None` when neither (our turn to fetch, or to wait).
+async fn look(
     ctx: &FetchContext<'_>,
     st: &StoreSettings,
     redis: &RedisStore,
     sealer: &Sealer,
-) -> Result<Option<Token>> {
-    let Some(value) = redis.get(&sealer.token_key, st.timeout).await? else {
-        return Ok(None);
-    };
-    match values::decode_token(sealer.open(&sealer.token_key, &value), ctx.settings) {
+) -> Result<Option<Result<Token>>> {
+    let [token, failure] = redis.get_two(&sealer.token_key, &sealer.failure_key, st.timeout).await?;
+    if let Some(t) = token.and_then(|value| open_fresh(ctx, sealer, &value)) {
+        bump(&ctx.counters.store_hits);
+        return Ok(Some(Ok(t)));
+    }
+    Ok(failure.and_then(|value| open_failure(ctx, sealer, &value)).map(Err))
+}
+
+/// The stored token if it opens and is fresh for this process.
+fn open_fresh(ctx: &FetchContext<'_>, sealer: &Sealer, value: &[u8]) -> Option<Token> {
+    match values::decode_token(sealer.open(&sealer.token_key, value), ctx.settings) {
         // The token a resource server rejected here: fetch a new one (which replaces it).
-        Ok(t) if ctx.rejected.is_some_and(|r| t.0.access_token.fingerprint() == r) => Ok(None),
+        Ok(t) if ctx.rejected.is_some_and(|r| t.0.access_token.fingerprint() == r) => None,
         // Stale for us (by our own jittered refresh point) means it is our turn to renew it.
-        Ok(t) => Ok((clock::now() < t.0.stale_at).then_some(t)),
-        Err(Rejected::Expired) => Ok(None),
+        Ok(t) => (clock::now() < t.0.stale_at).then_some(t),
+        Err(Rejected::Expired) => None,
         Err(Rejected::Forged) => {
             bump(&ctx.counters.store_rejected);
             tracing::warn!(
                 client_id = %ctx.settings.client_id,
                 "a value in the token store failed authentication (written without this client's credential, or corrupted); ignoring it"
             );
-            Ok(None)
+            None
         }
     }
 }
 
-/// The refusal another process got from the server moments ago, if any.
-async fn read_failure(
-    ctx: &FetchContext<'_>,
-    st: &StoreSettings,
-    redis: &RedisStore,
-    sealer: &Sealer,
-) -> Result<Option<Error>> {
-    let Some(value) = redis.get(&sealer.failure_key, st.timeout).await? else {
-        return Ok(None);
-    };
-    match sealer.open(&sealer.failure_key, &value).and_then(|plain| values::decode_failure(&plain)) {
+/// The stored refusal, if it opens.
+fn open_failure(ctx: &FetchContext<'_>, sealer: &Sealer, value: &[u8]) -> Option<Error> {
+    match sealer.open(&sealer.failure_key, value).and_then(|plain| values::decode_failure(&plain)) {
         Some(e) => {
             tracing::debug!(client_id = %ctx.settings.client_id, error = %e, "another process's token request was just refused; sharing its error");
-            Ok(Some(e))
+            Some(e)
         }
         None => {
             bump(&ctx.counters.store_rejected);
             tracing::warn!(client_id = %ctx.settings.client_id, "a failure record in the token store failed authentication; ignoring it");
-            Ok(None)
+            None
         }
     }
 }

@@ -17,9 +17,17 @@ use redis::{FromRedisValue, Script};
 use super::redis_conn::{Conn, Connect, Reconnecting};
 use crate::error::{Error, ErrorKind, Result};
 
-/// Deletes the lock only if we still own it.
-static UNLOCK: Lazy<Script> = Lazy::new(|| {
-    Script::new("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end")
+/// Ends a fetch in one round trip: stores its outcome (KEYS[2] = ARGV[3] for
+/// ARGV[4] ms, when given), deletes the lock only if we still own it (ARGV[1]),
+/// and wakes the waiters (channel ARGV[2]). Returns 1 when the lock was ours.
+static FINISH: Lazy<Script> = Lazy::new(|| {
+    Script::new(
+        "if #KEYS == 2 then redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4]) end \
+         local ours = 0 \
+         if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]); ours = 1 end \
+         redis.call('PUBLISH', ARGV[2], '1') \
+         return ours",
+    )
 });
 
 /// Extends the lock only if we still own it.
@@ -41,15 +49,10 @@ impl RedisStore {
         Ok(RedisStore { conn: Conn::open(url)? })
     }
 
-    /// The value at `key`.
-    pub(crate) async fn get(&self, key: &str, timeout: Duration) -> Result<Option<Vec<u8>>> {
-        self.query("GET", redis::cmd("GET").arg(key).clone(), timeout).await
-    }
-
-    /// Stores `value` at `key`, expiring after `ttl`.
-    pub(crate) async fn set(&self, key: &str, value: &str, ttl: Duration, timeout: Duration) -> Result<()> {
-        let cmd = redis::cmd("SET").arg(key).arg(value).arg("PX").arg(millis(ttl)).clone();
-        self.query("SET", cmd, timeout).await
+    /// The values at `a` and `b` (two keys of one slot), in one round trip.
+    pub(crate) async fn get_two(&self, a: &str, b: &str, timeout: Duration) -> Result<[Option<Vec<u8>>; 2]> {
+        let (x, y) = self.query("MGET", redis::cmd("MGET").arg(a).arg(b).clone(), timeout).await?;
+        Ok([x, y])
     }
 
     /// Takes the lock at `key` for `lease` if nobody holds it.
@@ -67,23 +70,29 @@ impl RedisStore {
         Ok(n == 1)
     }
 
-    /// Releases our lock at `key` (a no-op when it is no longer ours).
-    pub(crate) async fn unlock(&self, key: &str, owner: &str, timeout: Duration) -> Result<()> {
-        let mut inv = UNLOCK.key(key);
-        inv.arg(owner);
-        let _: i64 = self.script("release lock", &inv, timeout).await?;
-        Ok(())
+    /// Ends our fetch: stores `outcome` (key, value, ttl) if any, releases our
+    /// lock at `lock_key` and publishes on `channel`, atomically. False when the
+    /// lock was no longer ours (its lease ran out first; nothing else changes).
+    pub(crate) async fn finish(
+        &self,
+        lock_key: &str,
+        owner: &str,
+        channel: &str,
+        outcome: Option<(&str, &str, Duration)>,
+        timeout: Duration,
+    ) -> Result<bool> {
+        let mut inv = FINISH.key(lock_key);
+        inv.arg(owner).arg(channel);
+        if let Some((key, value, ttl)) = outcome {
+            inv.key(key).arg(value).arg(millis(ttl));
+        }
+        let n: i64 = self.script("finish fetch", &inv, timeout).await?;
+        Ok(n == 1)
     }
 
     /// Whether someone holds the lock at `key`.
     pub(crate) async fn is_locked(&self, key: &str, timeout: Duration) -> Result<bool> {
         self.query("EXISTS", redis::cmd("EXISTS").arg(key).clone(), timeout).await
-    }
-
-    /// Tells waiting processes that the fetch behind `channel` ended.
-    pub(crate) async fn publish(&self, channel: &str, timeout: Duration) -> Result<()> {
-        let _: i64 = self.query("PUBLISH", redis::cmd("PUBLISH").arg(channel).arg("1").clone(), timeout).await?;
-        Ok(())
     }
 
     /// A subscription to `channel` (refused for a cluster, whose waiters poll).
