@@ -789,9 +789,11 @@ ooauthcc_status ooauthcc_config_set_assertion_audience(struct ooauthcc_config *c
 
 /**
  * Shares tokens with other processes through this Redis server (`store_url`:
- * `redis://[:password@]host:port[/db]`, `redis+unix:///path/to/socket`, a
- * Redis Cluster: `redis+cluster://[:password@]host:port,host:port`, or the
- * master Sentinel names: `redis+sentinel://[:password@]host:port,…/service[/db]`).
+ * `redis://[:password@]host:port[/db]`, `rediss://…` over TLS,
+ * `redis+unix:///path/to/socket`, a Redis Cluster:
+ * `redis+cluster://[:password@]host:port,host:port` (`rediss+cluster://…`
+ * over TLS), or the master Sentinel names:
+ * `redis+sentinel://[:password@]host:port,…/service[/db]`).
  * The URL may hold a password: the library keeps it like a secret and never
  * prints it. The empty string unsets it (tokens cached in this process only).
  */
@@ -815,6 +817,30 @@ ooauthcc_status ooauthcc_config_set_store_lock_lease_ms(struct ooauthcc_config *
 ooauthcc_status ooauthcc_config_set_store_timeout_ms(struct ooauthcc_config *cfg,
                                                      uint64_t ms,
                                                      struct ooauthcc_error **err);
+
+/**
+ * Trusts the certificates of this PEM file for a TLS store (`rediss://…`),
+ * instead of the system's (`store_ca_bundle_file`). Read when the client is built.
+ */
+ooauthcc_status ooauthcc_config_set_store_ca_bundle_file(struct ooauthcc_config *cfg,
+                                                         const char *file,
+                                                         struct ooauthcc_error **err);
+
+/**
+ * Presents the certificate of this PEM file to a TLS store that asks for one
+ * (`store_client_cert_file`; with `ooauthcc_config_set_store_client_key_file`).
+ */
+ooauthcc_status ooauthcc_config_set_store_client_cert_file(struct ooauthcc_config *cfg,
+                                                           const char *file,
+                                                           struct ooauthcc_error **err);
+
+/**
+ * The private key (PEM file) of the store's client certificate
+ * (`store_client_key_file`). Read when the client is built.
+ */
+ooauthcc_status ooauthcc_config_set_store_client_key_file(struct ooauthcc_config *cfg,
+                                                          const char *file,
+                                                          struct ooauthcc_error **err);
 
 /**
  * Sets the token endpoint (`token_url`): an absolute `https://` URL, or
@@ -1421,6 +1447,19 @@ ooauthcc_status ooauthcc_client_store_stats(const struct ooauthcc_client *client
  */
 ooauthcc_status ooauthcc_test_redis_start(struct ooauthcc_test_redis **out,
                                           struct ooauthcc_error **err);
+
+/**
+ * Starts a Redis server that also listens with TLS, with `server.pem`,
+ * `server.key.pem` and `ca.pem` of the directory `tls_dir` (a test PKI, such as
+ * `core/tests/fixtures/tls`); with `client_certs`, TLS clients must present a
+ * certificate issued by that CA. `ooauthcc_test_redis_url` then gives its
+ * `rediss://` URL. Errors as `ooauthcc_test_redis_start`, and `NULL_ARGUMENT`
+ * / `INVALID_UTF8` for `tls_dir`.
+ */
+ooauthcc_status ooauthcc_test_redis_start_tls(const char *tls_dir,
+                                              bool client_certs,
+                                              struct ooauthcc_test_redis **out,
+                                              struct ooauthcc_error **err);
 
 /**
  * The URL to give to `ooauthcc_config_set_store_url`. Borrowed from

@@ -64,6 +64,7 @@ declare -A args=(
   [test_mtls]="$PWD/core/tests/fixtures/tls"
   [test_secret_callback]="$PWD/core/tests/fixtures/keys"
   [test_fault_matrix]="$PWD/RELIABILITY.md $PWD/core/tests/fixtures/tls"
+  [test_store]="$PWD/core/tests/fixtures/tls"
 )
 
 passed=0
@@ -135,7 +136,8 @@ if [ "${OOAUTHCC_VALGRIND:-1}" != "0" ] && [ -z "${OOAUTHCC_C_SANITIZE:-}" ]; th
     if [ "$name" = test_fork ] || [ "$name" = test_store ]; then
       # Memory errors still fail, but no leak check: in a forked child, memory
       # that the parent's other threads owned is unreachable by construction.
-      run "valgrind:$name" "${vg[@]}" --leak-check=no "$work/$name"
+      # shellcheck disable=SC2086 # as above
+      run "valgrind:$name" "${vg[@]}" --leak-check=no "$work/$name" ${args[$name]:-}
     elif [ "$name" = test_fault_matrix ]; then
       # Valgrind runs one thread at a time, many times slower: the rows one
       # after the other, with the time bounds stretched five-fold (the

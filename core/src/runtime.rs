@@ -120,7 +120,7 @@ impl Slot {
         if let Some(s) = stores.get(&st.fingerprint) {
             return Ok(Arc::clone(s));
         }
-        let store = Arc::new(crate::store::redis::RedisStore::open(st.url.expose())?);
+        let store = Arc::new(crate::store::redis::RedisStore::open(st)?);
         stores.insert(st.fingerprint, Arc::clone(&store));
         Ok(store)
     }

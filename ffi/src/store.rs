@@ -12,7 +12,7 @@ use crate::client::client_ref;
 use crate::error::ooauthcc_error;
 use crate::handle::{Castable, Out, OwnershipBox, box_free, box_into_ptr, box_ref};
 use crate::status::ooauthcc_status;
-use crate::strings::c_string;
+use crate::strings::{c_string, read_str};
 
 /// Counters of the shared store (`store_url`) for the cache entry a client
 /// uses. Filled by `ooauthcc_client_store_stats`. A struct of its own, so that
@@ -89,6 +89,32 @@ pub unsafe extern "C" fn ooauthcc_test_redis_start(
         let out = unsafe { Out::new(out, "out")? };
         let server = RedisServer::start().map_err(|e| Error::new(ErrorKind::Transport, e.to_string()))?;
         let url = c_string(&server.url());
+        out.put(box_into_ptr::<ooauthcc_test_redis>(RedisObject { server, url }));
+        Ok(())
+    })
+}
+
+/// Starts a Redis server that also listens with TLS, with `server.pem`,
+/// `server.key.pem` and `ca.pem` of the directory `tls_dir` (a test PKI, such as
+/// `core/tests/fixtures/tls`); with `client_certs`, TLS clients must present a
+/// certificate issued by that CA. `ooauthcc_test_redis_url` then gives its
+/// `rediss://` URL. Errors as `ooauthcc_test_redis_start`, and `NULL_ARGUMENT`
+/// / `INVALID_UTF8` for `tls_dir`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ooauthcc_test_redis_start_tls(
+    tls_dir: *const c_char,
+    client_certs: bool,
+    out: *mut *mut ooauthcc_test_redis,
+    err: *mut *mut ooauthcc_error,
+) -> ooauthcc_status {
+    ffi_status_boundary!(err, {
+        // SAFETY: `tls_dir` is NULL or a NUL-terminated string (C contract).
+        let dir = unsafe { read_str(tls_dir, "tls_dir")? };
+        // SAFETY: `out` is NULL or writable (C contract).
+        let out = unsafe { Out::new(out, "out")? };
+        let server = RedisServer::start_tls(std::path::Path::new(dir), client_certs)
+            .map_err(|e| Error::new(ErrorKind::Transport, e.to_string()))?;
+        let url = c_string(&server.tls_url().unwrap_or_default());
         out.put(box_into_ptr::<ooauthcc_test_redis>(RedisObject { server, url }));
         Ok(())
     })

@@ -60,6 +60,9 @@ const C_SETTERS: &[(&str, &str)] = &[
     ("store_url", "ooauthcc_config_set_store_url"),
     ("store_lock_lease", "ooauthcc_config_set_store_lock_lease_ms"),
     ("store_timeout", "ooauthcc_config_set_store_timeout_ms"),
+    ("store_ca_bundle_file", "ooauthcc_config_set_store_ca_bundle_file"),
+    ("store_client_cert_file", "ooauthcc_config_set_store_client_cert_file"),
+    ("store_client_key_file", "ooauthcc_config_set_store_client_key_file"),
 ];
 
 /// Rust-only callback setting → the C function that sets a C callback for it.

@@ -95,6 +95,9 @@ class Client:
         store_url: Optional[str] = None,
         store_lock_lease: Optional[_Seconds] = None,
         store_timeout: Optional[_Seconds] = None,
+        store_ca_bundle_file: Optional[_Path] = None,
+        store_client_cert_file: Optional[_Path] = None,
+        store_client_key_file: Optional[_Path] = None,
     ) -> Self: ...
     @classmethod
     def from_dict(cls, settings: Mapping[str, Any]) -> Client: ...

@@ -32,7 +32,8 @@ use crate::token::PyToken;
 /// default_lifetime, connect_timeout, request_timeout, get_timeout,
 /// refresh_skew, refresh_ahead, refresh_jitter, max_retries, retry_base_delay,
 /// retry_max_delay, allow_insecure_http, token_prefix, header_name,
-/// query_param, allowed_hosts, store_url, store_lock_lease, store_timeout
+/// query_param, allowed_hosts, store_url, store_lock_lease, store_timeout,
+/// store_ca_bundle_file, store_client_cert_file, store_client_key_file
 /// (durations in seconds). Also
 /// `Client.from_dict(mapping)` and `Client.from_env()` (`OOAUTHCC_<SETTING>`).
 ///

@@ -84,6 +84,9 @@ pub(crate) const SETTINGS: &[(&str, Env)] = &[
     ("store_url", Env::Text),
     ("store_lock_lease", Env::Number),
     ("store_timeout", Env::Number),
+    ("store_ca_bundle_file", Env::Text),
+    ("store_client_cert_file", Env::Text),
+    ("store_client_key_file", Env::Text),
 ];
 
 /// The prefix of the environment variables read by `Client.from_env()`.
@@ -219,6 +222,9 @@ fn set(py: Python<'_>, c: &mut ClientConfig, name: &str, v: &Bound<'_, PyAny>) -
         "store_url" => c.store_url = Some(string(name, v)?.into()),
         "store_lock_lease" => c.store_lock_lease = duration(py, name, v)?,
         "store_timeout" => c.store_timeout = duration(py, name, v)?,
+        "store_ca_bundle_file" => c.store_ca_bundle_file = Some(path(name, v)?),
+        "store_client_cert_file" => c.store_client_cert_file = Some(path(name, v)?),
+        "store_client_key_file" => c.store_client_key_file = Some(path(name, v)?),
         other => return Err(errors::new(py, Class::Config, format!("unknown setting `{other}`"))),
     }
     Ok(())

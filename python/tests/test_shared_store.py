@@ -12,12 +12,13 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 import ooauthcc
 import store_worker
-from helpers import SECRET, unique_id
+from helpers import SECRET, TLS_FIXTURES, unique_id
 from ooauthcc.testing import AuthServer
 
 # Installed by scripts/test-all.sh (apt-get install redis-server) when missing.
@@ -39,13 +40,13 @@ def _ping(port: int) -> bool:
         return False
 
 
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    """A redis-server on a free loopback port, killed afterwards."""
+def _redis(extra: list[str]) -> Iterator[int]:
+    """A redis-server on a free loopback port (plus `extra` arguments), killed afterwards."""
     port = _free_port()
     with tempfile.TemporaryDirectory() as d:
         proc = subprocess.Popen(
-            [REDIS, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no", "--dir", d],
+            [REDIS, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no", "--dir", d]
+            + extra,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -54,10 +55,32 @@ def redis_url() -> Iterator[str]:
             while not _ping(port):
                 assert time.monotonic() < deadline, "redis-server did not start"
                 time.sleep(0.02)
-            yield f"redis://127.0.0.1:{port}/0"
+            yield port
         finally:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    for port in _redis([]):
+        yield f"redis://127.0.0.1:{port}/0"
+
+
+@pytest.fixture
+def redis_tls_url() -> Iterator[str]:
+    """A redis-server that also listens with TLS under the test PKI and asks
+    TLS clients for a certificate; its rediss:// URL."""
+    tls_port = _free_port()
+    tls = [
+        "--tls-port", str(tls_port),
+        "--tls-cert-file", str(TLS_FIXTURES / "server.pem"),
+        "--tls-key-file", str(TLS_FIXTURES / "server.key.pem"),
+        "--tls-ca-cert-file", str(TLS_FIXTURES / "ca.pem"),
+        "--tls-auth-clients", "yes",
+    ]  # fmt: skip
+    for _ in _redis(tls):
+        yield f"rediss://127.0.0.1:{tls_port}/0"
 
 
 def test_a_fleet_of_python_processes_makes_one_request_per_renewal(redis_url: str) -> None:
@@ -129,3 +152,42 @@ def test_store_settings_are_checked_and_the_url_never_shown() -> None:
     c = ooauthcc.Client("https://idp.example.com/token", "id", "secret", store_url="redis://:hunter2@127.0.0.1/0")
     assert "hunter2" not in repr(c)
     assert c.stats().store_hits == 0
+
+
+def test_tokens_are_shared_over_tls(redis_tls_url: str) -> None:
+    """rediss:// under a private CA, with a client certificate: a second
+    client (its own in-process entry: another refresh_skew) takes the first
+    one's token from Redis. Without the CA, the store fails and the client
+    fetches alone, without an exception."""
+    client_id = unique_id("py-tls-store")
+    cert, key = TLS_FIXTURES / "client.pem", str(TLS_FIXTURES / "client.key.pem")
+    with AuthServer() as server:
+        server.register_client(client_id, SECRET)
+
+        def client(skew: float, ca: Path | None) -> ooauthcc.Client:
+            return ooauthcc.Client(
+                server.token_url,
+                client_id,
+                SECRET,
+                store_url=redis_tls_url,
+                store_timeout=2,
+                refresh_skew=skew,
+                store_ca_bundle_file=ca,
+                store_client_cert_file=cert,
+                store_client_key_file=key,
+            )
+
+        first, second = client(60, TLS_FIXTURES / "ca.pem"), client(61, TLS_FIXTURES / "ca.pem")
+        assert first.get_token() == second.get_token()
+        assert server.request_count(client_id) == 1
+        assert second.stats().store_hits == 1 and second.stats().store_errors == 0
+
+        untrusted = client(62, None)  # the system's trust anchors do not know the test CA
+        assert server.is_valid_token(untrusted.get_token())
+        assert untrusted.stats().store_errors >= 1
+        assert server.request_count(client_id) == 2
+
+    with pytest.raises(ooauthcc.ConfigError, match="store_client_key_file"):
+        ooauthcc.Client(
+            "https://idp.example.com/token", "id", "secret", store_url="rediss://127.0.0.1/0", store_client_cert_file=cert
+        )

@@ -1,7 +1,9 @@
 /*
  * The shared token store from C: forked processes with 8 threads each share
  * one token through a real redis-server (one token request in all), and with
- * Redis down a process still gets its token (counted in store_errors).
+ * Redis down a process still gets its token (counted in store_errors). Then
+ * over TLS (rediss://), under the test PKI whose directory is argv[1], with a
+ * client certificate.
  */
 #include "common.h"
 
@@ -94,6 +96,69 @@ static int child_outage(const ooauthcc_test_server *server, const char *redis_ur
     return 0;
 }
 
+/* A TLS store client: the test CA, the client certificate; `skew_ms` gives
+ * each its own in-process cache entry (the store's key does not depend on it). */
+static ooauthcc_client *tls_client(const ooauthcc_test_server *server, const char *url, const char *dir,
+                                   uint64_t skew_ms) {
+    char ca[1024], cert[1024], key[1024];
+    snprintf(ca, sizeof ca, "%s/ca.pem", dir);
+    snprintf(cert, sizeof cert, "%s/client.pem", dir);
+    snprintf(key, sizeof key, "%s/client.key.pem", dir);
+    ooauthcc_config *cfg = config_for(server, "c-store-tls", SECRET);
+    TRY(ooauthcc_config_set_store_url, cfg, url);
+    TRY(ooauthcc_config_set_store_timeout_ms, cfg, 10000);
+    TRY(ooauthcc_config_set_store_ca_bundle_file, cfg, ca);
+    TRY(ooauthcc_config_set_store_client_cert_file, cfg, cert);
+    TRY(ooauthcc_config_set_store_client_key_file, cfg, key);
+    TRY(ooauthcc_config_set_refresh_skew_ms, cfg, skew_ms);
+    ooauthcc_client *client = client_from(cfg);
+    ooauthcc_config_free(cfg);
+    return client;
+}
+
+/* Over TLS: the second client takes the first one's token from Redis. */
+static void test_tls(const char *dir) {
+    ooauthcc_test_server *server = start_server("c-store-tls", SECRET);
+    ooauthcc_test_redis *redis = NULL;
+    TRY(ooauthcc_test_redis_start_tls, dir, true, &redis);
+    const char *url = ooauthcc_test_redis_url(redis);
+    CHECK(contains(url, "rediss://127.0.0.1:"));
+    ooauthcc_client *first = tls_client(server, url, dir, 60000);
+    ooauthcc_client *second = tls_client(server, url, dir, 61000);
+    ooauthcc_token *a = NULL, *b = NULL;
+    TRY(ooauthcc_client_get_token, first, PATIENT_MS, &a);
+    TRY(ooauthcc_client_get_token, second, PATIENT_MS, &b);
+    CHECK(strcmp(ooauthcc_token_access_token(a), ooauthcc_token_access_token(b)) == 0);
+    CHECK(requests(server, "c-store-tls") == 1);
+    ooauthcc_store_stats st;
+    TRY(ooauthcc_client_store_stats, second, &st);
+    CHECK(st.store_hits == 1 && st.store_errors == 0);
+    ooauthcc_token_free(a);
+    ooauthcc_token_free(b);
+    ooauthcc_client_free(first);
+    ooauthcc_client_free(second);
+
+    /* A TLS file with a plain redis:// URL: a config error naming store_url. */
+    ooauthcc_config *cfg = config_for(server, "c-store-tls", SECRET);
+    TRY(ooauthcc_config_set_store_url, cfg, "redis://127.0.0.1:1/0");
+    char ca[1024];
+    snprintf(ca, sizeof ca, "%s/ca.pem", dir);
+    TRY(ooauthcc_config_set_store_ca_bundle_file, cfg, ca);
+    ooauthcc_client *refused = NULL;
+    ooauthcc_error *err = NULL;
+    EXPECT(&err, OOAUTHCC_STATUS_CONFIG, ooauthcc_client_new, cfg, &refused);
+    CHECK(refused == NULL);
+    CHECK(contains(ooauthcc_error_message(err), "store_url"));
+    ooauthcc_error_free(err);
+    ooauthcc_config_free(cfg);
+
+    EXPECT(&err, OOAUTHCC_STATUS_NULL_ARGUMENT, ooauthcc_test_redis_start_tls, NULL, false, &redis);
+    ooauthcc_error_free(err);
+    ooauthcc_test_redis_free(redis);
+    ooauthcc_test_server_free(server);
+    printf("TLS store: 2 clients, 1 token request\n");
+}
+
 static void wait_ok(pid_t pid, const char *what) {
     int status = 0;
     CHECK(waitpid(pid, &status, 0) == pid);
@@ -103,7 +168,8 @@ static void wait_ok(pid_t pid, const char *what) {
     }
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    CHECK(argc == 2); /* the test PKI's directory */
     const char *verbose = getenv("OOAUTHCC_TEST_VERBOSE");
     TRY(ooauthcc_set_log_callback, log_to_stderr, NULL,
         verbose && *verbose ? OOAUTHCC_LOG_LEVEL_DEBUG : OOAUTHCC_LOG_LEVEL_WARN);
@@ -140,6 +206,7 @@ int main(void) {
     CHECK(valid);
     CHECK(requests(server, CLIENT_ID) == 1);
     printf("%d processes x %d threads: 1 token request\n", PROCESSES, THREADS);
+    fflush(stdout); /* not again from the child forked next */
 
     /* Redis down: a new process still gets a token (fetching alone). */
     ooauthcc_test_redis_stop(redis);
@@ -159,6 +226,7 @@ int main(void) {
 
     ooauthcc_test_redis_free(redis);
     ooauthcc_test_server_free(server);
+    test_tls(argv[1]);
     printf("test_store: ok\n");
     return 0;
 }

@@ -182,6 +182,15 @@ pub struct ClientConfig {
     /// this process alone (default 0.5 s).
     #[serde(deserialize_with = "secs::deserialize")]
     pub store_timeout: Duration,
+    /// Trust anchors (PEM bundle file) for a TLS store (`rediss://…`) under a
+    /// private PKI. They replace the system's for the store connection. Read
+    /// when the client is built.
+    pub store_ca_bundle_file: Option<PathBuf>,
+    /// Client certificate (PEM file, leaf first) for a TLS store that asks for
+    /// one (Redis's `tls-auth-clients yes`). Read when the client is built.
+    pub store_client_cert_file: Option<PathBuf>,
+    /// The private key (PEM file) of `store_client_cert_file`.
+    pub store_client_key_file: Option<PathBuf>,
 }
 
 impl Default for ClientConfig {
@@ -238,6 +247,9 @@ impl Default for ClientConfig {
             store_url: None,
             store_lock_lease: Duration::from_secs(5),
             store_timeout: Duration::from_millis(500),
+            store_ca_bundle_file: None,
+            store_client_cert_file: None,
+            store_client_key_file: None,
         }
     }
 }
@@ -345,6 +357,12 @@ with_setters! {
     with_store_lock_lease(store_lock_lease: Duration) => store_lock_lease;
     /// Sets the deadline of one store operation.
     with_store_timeout(store_timeout: Duration) => store_timeout;
+    /// Trusts these certificates (PEM file) for a TLS store, instead of the system's.
+    with_store_ca_bundle_file(store_ca_bundle_file: impl Into<PathBuf>) => Some(store_ca_bundle_file.into());
+    /// Presents this client certificate (PEM file) to a TLS store.
+    with_store_client_cert_file(store_client_cert_file: impl Into<PathBuf>) => Some(store_client_cert_file.into());
+    /// The private key (PEM file) of the store's client certificate.
+    with_store_client_key_file(store_client_key_file: impl Into<PathBuf>) => Some(store_client_key_file.into());
 }
 
 impl ClientConfig {
@@ -450,6 +468,9 @@ impl ClientConfig {
         "store_url",
         "store_lock_lease",
         "store_timeout",
+        "store_ca_bundle_file",
+        "store_client_cert_file",
+        "store_client_key_file",
     ];
 
     /// Fields that only the Rust API can set (callbacks): not in documents.
@@ -492,6 +513,9 @@ impl fmt::Debug for ClientConfig {
             .field("grant_type", &self.grant_type)
             .field("auth_method", &self.auth_method)
             .field("store_url", &self.store_url.as_ref().map(|_| "***"))
+            .field("store_ca_bundle_file", &self.store_ca_bundle_file)
+            .field("store_client_cert_file", &self.store_client_cert_file)
+            .field("store_client_key_file", &self.store_client_key_file)
             .finish_non_exhaustive()
     }
 }

@@ -16,6 +16,7 @@ pub(crate) mod redis;
 mod redis_conn;
 #[cfg(feature = "redis")]
 mod sealed;
+mod tls;
 #[cfg(feature = "redis")]
 mod values;
 
@@ -28,6 +29,7 @@ use crate::fetch::{self, FetchContext};
 use crate::key::CacheKey;
 use crate::secret::Secret;
 use crate::token::Token;
+use tls::StoreTls;
 
 /// A validated shared-store configuration.
 #[derive(Clone)]
@@ -35,7 +37,10 @@ use crate::token::Token;
 pub(crate) struct StoreSettings {
     /// May carry a password: kept like a secret.
     pub url: Secret,
-    /// Identifies the URL in cache keys and the connection cache (salted hash).
+    /// For a TLS store (`rediss://…`): private trust anchors, a client certificate.
+    pub tls: Option<StoreTls>,
+    /// Identifies the URL and TLS material in cache keys and the connection
+    /// cache (salted hash).
     pub fingerprint: [u8; 32],
     pub lock_lease: Duration,
     pub timeout: Duration,
@@ -48,6 +53,7 @@ impl fmt::Debug for StoreSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StoreSettings")
             .field("url", &"***")
+            .field("tls", &self.tls)
             .field("lock_lease", &self.lock_lease)
             .field("timeout", &self.timeout)
             .finish_non_exhaustive()
@@ -62,6 +68,13 @@ impl StoreSettings {
             return Err(Error::config("store_url", "must not be empty (leave it unset to cache in this process only)"));
         }
         check_url(url)?;
+        let tls = StoreTls::from_config(c)?;
+        if tls.is_some() && !uses_tls(url.expose()) {
+            return Err(Error::config(
+                "store_url",
+                "must use TLS (rediss://… or rediss+cluster://…) when the store's TLS files are set",
+            ));
+        }
         let has_credential = s.client_secret.is_some()
             || s.private_key.is_some()
             || s.tls.as_ref().is_some_and(|t| t.identity_pem.is_some());
@@ -84,9 +97,21 @@ impl StoreSettings {
         if c.store_timeout < Duration::from_millis(1) {
             return Err(Error::config("store_timeout", "must be at least 1 ms"));
         }
+        let fingerprint = match &tls {
+            None => url.fingerprint(),
+            Some(t) => {
+                let (url, tls) = (url.expose(), t.identity());
+                let mut both = String::with_capacity(url.len() + 1 + tls.expose().len());
+                both.push_str(url);
+                both.push('\n');
+                both.push_str(tls.expose());
+                Secret::new(both).fingerprint()
+            }
+        };
         Ok(Some(StoreSettings {
-            fingerprint: url.fingerprint(),
+            fingerprint,
             url: url.clone(),
+            tls,
             lock_lease: c.store_lock_lease,
             timeout: c.store_timeout,
             identity: CacheKey::new(s).store_identity(),
@@ -94,17 +119,30 @@ impl StoreSettings {
     }
 }
 
+/// Whether `url` names a TLS store.
+fn uses_tls(url: &str) -> bool {
+    ["rediss://", "rediss+cluster://", "rediss+sentinel://"].iter().any(|scheme| url.starts_with(scheme))
+}
+
 #[cfg(feature = "redis")]
 fn check_url(url: &Secret) -> Result<()> {
+    if url.expose().starts_with("rediss+sentinel://") {
+        return Err(Error::config(
+            "store_url",
+            "uses Sentinel over TLS (rediss+sentinel://), which is not supported yet: use redis+sentinel://, or \
+             rediss:// to the master",
+        ));
+    }
     // Parsing only; the error never quotes the URL, which may hold a password.
     if redis_conn::is_valid_url(url.expose()) {
         return Ok(());
     }
     Err(Error::config(
         "store_url",
-        "is not a Redis URL (redis://[:password@]host[:port][/db], redis+unix:///path/to/socket, \
-         redis+cluster://[:password@]host:port,host:port for Redis Cluster, or \
-         redis+sentinel://[:password@]host:port,host:port/service[/db] for Sentinel)",
+        "is not a Redis URL (redis://[:password@]host[:port][/db], rediss://… for TLS, \
+         redis+unix:///path/to/socket, redis+cluster://[:password@]host:port,host:port for Redis Cluster \
+         (rediss+cluster://… for TLS), or redis+sentinel://[:password@]host:port,host:port/service[/db] for \
+         Sentinel, without TLS)",
     ))
 }
 

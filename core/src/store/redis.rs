@@ -14,6 +14,7 @@ use once_cell::sync::Lazy;
 use redis::aio::PubSub;
 use redis::{FromRedisValue, Script};
 
+use super::StoreSettings;
 use super::redis_conn::{Conn, Connect, Reconnecting};
 use crate::error::{Error, ErrorKind, Result};
 
@@ -43,10 +44,10 @@ pub(crate) struct RedisStore {
 }
 
 impl RedisStore {
-    /// Parses `url` and prepares a connection made at first use (so a store
-    /// that is down when the client is built only delays sharing).
-    pub(crate) fn open(url: &str) -> Result<RedisStore> {
-        Ok(RedisStore { conn: Conn::open(url)? })
+    /// Parses the store's URL and prepares a connection made at first use (so
+    /// a store that is down when the client is built only delays sharing).
+    pub(crate) fn open(st: &StoreSettings) -> Result<RedisStore> {
+        Ok(RedisStore { conn: Conn::open(st.url.expose(), st.tls.as_ref())? })
     }
 
     /// The values at `a` and `b` (two keys of one slot), in one round trip.

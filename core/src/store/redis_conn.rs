@@ -1,14 +1,18 @@
 //! How the store reaches Redis, by `store_url`:
 //!
-//! - `redis://…`, `redis+unix://…`: one server, through the crate's
-//!   `ConnectionManager` (multiplexed, reconnects by itself);
-//! - `redis+cluster://[:password@]host:port,host:port`: Redis Cluster;
+//! - `redis://…`, `rediss://…` (TLS), `redis+unix://…`: one server, through
+//!   the crate's `ConnectionManager` (multiplexed, reconnects by itself);
+//! - `redis+cluster://[:password@]host:port,host:port`: Redis Cluster
+//!   (`rediss+cluster://…` over TLS);
 //! - `redis+sentinel://[:password@]host:port,host:port/service[/db]`: the
 //!   master Sentinel names for `service` (the password is the master's).
 //!
 //! Cluster and Sentinel connections are made at first use and dropped after a
 //! failed command, so the next command connects again — to the new master
 //! after a Sentinel failover.
+//!
+//! TLS is rustls (the crate's `tokio-rustls-comp`), with the system's trust
+//! anchors unless `store_ca_bundle_file` replaces them.
 
 use std::time::Duration;
 
@@ -17,16 +21,19 @@ use redis::cluster::ClusterClient;
 use redis::cluster_async::ClusterConnection;
 use redis::io::tcp::TcpSettings;
 use redis::sentinel::{SentinelClient, SentinelNodeConnectionInfo, SentinelServerType};
-use redis::{IntoConnectionInfo as _, RedisResult};
+use redis::{ClientTlsConfig, IntoConnectionInfo as _, RedisResult, TlsCertificates};
 
 use super::redis::{bounded, store_error};
+use super::tls::StoreTls;
 use crate::error::{Error, ErrorKind, Result};
 
 const CLUSTER_SCHEME: &str = "redis+cluster://";
+const CLUSTER_TLS_SCHEME: &str = "rediss+cluster://";
 const SENTINEL_SCHEME: &str = "redis+sentinel://";
 
 pub(crate) enum Conn {
-    Single { client: redis::Client, manager: ConnectionManager },
+    // Boxed: with TLS parameters the client is large, and the others are boxed.
+    Single { client: Box<redis::Client>, manager: ConnectionManager },
     Cluster(Box<Reconnecting<ClusterClient>>),
     Sentinel(Box<Reconnecting<tokio::sync::Mutex<SentinelClient>>>),
 }
@@ -83,16 +90,23 @@ impl<S: Connect> Reconnecting<S> {
 impl Conn {
     /// Parses `url` and prepares the connection; nothing is sent yet. Must run
     /// on the runtime (the connection manager's tasks live there).
-    pub(crate) fn open(url: &str) -> Result<Conn> {
+    pub(crate) fn open(url: &str, tls: Option<&StoreTls>) -> Result<Conn> {
         if let Some(rest) = url.strip_prefix(CLUSTER_SCHEME) {
-            return Ok(Conn::Cluster(Box::new(Reconnecting::new(cluster_client(rest)?))));
+            return Ok(Conn::Cluster(Box::new(Reconnecting::new(cluster_client(rest, false, None)?))));
+        }
+        if let Some(rest) = url.strip_prefix(CLUSTER_TLS_SCHEME) {
+            return Ok(Conn::Cluster(Box::new(Reconnecting::new(cluster_client(rest, true, tls)?))));
         }
         if let Some(rest) = url.strip_prefix(SENTINEL_SCHEME) {
             return Ok(Conn::Sentinel(Box::new(Reconnecting::new(tokio::sync::Mutex::new(sentinel_client(rest)?)))));
         }
         let info =
             url.into_connection_info().map_err(|e| store_error("cannot use store_url", &e))?.set_tcp_settings(tcp());
-        let client = redis::Client::open(info).map_err(|e| store_error("cannot use store_url", &e))?;
+        let client = match tls {
+            Some(tls) => redis::Client::build_with_tls(info, certificates(tls)),
+            None => redis::Client::open(info),
+        }
+        .map_err(|e| store_error("cannot use store_url", &e))?;
         let config = ConnectionManagerConfig::new()
             // Our own deadline (`store_timeout`) bounds every command; the
             // manager's reconnects stay quick, so a restarted Redis is picked
@@ -104,14 +118,14 @@ impl Conn {
             .set_number_of_retries(2);
         let manager = ConnectionManager::new_lazy_with_config(client.clone(), config)
             .map_err(|e| store_error("cannot set up the store connection", &e))?;
-        Ok(Conn::Single { client, manager })
+        Ok(Conn::Single { client: Box::new(client), manager })
     }
 
     /// A subscription on a connection of its own (Redis requires one). A
     /// cluster has none to offer: its waiters poll.
     pub(crate) async fn subscribe(&self, channel: &str, timeout: Duration) -> Result<PubSub> {
         let client = match self {
-            Conn::Single { client, .. } => client.clone(),
+            Conn::Single { client, .. } => (**client).clone(),
             Conn::Sentinel(s) => {
                 bounded("ask Sentinel for the master", timeout, async {
                     s.source.lock().await.async_get_client().await
@@ -134,7 +148,10 @@ impl Conn {
 /// Whether `url` is a store URL we can use, without connecting.
 pub(crate) fn is_valid_url(url: &str) -> bool {
     if let Some(rest) = url.strip_prefix(CLUSTER_SCHEME) {
-        return cluster_client(rest).is_ok();
+        return cluster_client(rest, false, None).is_ok();
+    }
+    if let Some(rest) = url.strip_prefix(CLUSTER_TLS_SCHEME) {
+        return cluster_client(rest, true, None).is_ok();
     }
     if let Some(rest) = url.strip_prefix(SENTINEL_SCHEME) {
         return sentinel_client(rest).is_ok();
@@ -146,6 +163,18 @@ fn tcp() -> TcpSettings {
     // Without TCP_NODELAY, the small writes of the connection handshake wait
     // on delayed ACKs: ~180 ms before the first command on loopback.
     TcpSettings::default().set_nodelay(true)
+}
+
+/// The store's TLS files as the crate takes them (the key is copied: the
+/// crate keeps its own parsed copy for reconnections anyway).
+fn certificates(tls: &StoreTls) -> TlsCertificates {
+    TlsCertificates {
+        client_tls: tls.client.as_ref().map(|(cert, key)| ClientTlsConfig {
+            client_cert: cert.clone(),
+            client_key: key.expose().as_bytes().to_vec(),
+        }),
+        root_cert: tls.ca_bundle.clone(),
+    }
 }
 
 /// `[:password@]host:port,host:port[/path]` to its password part (with the
@@ -163,15 +192,16 @@ fn split_nodes(rest: &str) -> Result<(String, Vec<String>, String)> {
     Ok((auth, nodes, path.to_owned()))
 }
 
-fn cluster_client(rest: &str) -> Result<ClusterClient> {
+fn cluster_client(rest: &str, use_tls: bool, tls: Option<&StoreTls>) -> Result<ClusterClient> {
     let (auth, nodes, _) = split_nodes(rest)?;
-    let nodes: Vec<String> = nodes.iter().map(|n| n.replacen("redis://", &format!("redis://{auth}"), 1)).collect();
-    ClusterClient::builder(nodes)
-        .tcp_settings(tcp())
-        .connection_timeout(Duration::from_secs(2))
-        .retries(1)
-        .build()
-        .map_err(|e| store_error("cannot use store_url", &e))
+    let scheme = if use_tls { "rediss://" } else { "redis://" };
+    let nodes: Vec<String> = nodes.iter().map(|n| n.replacen("redis://", &format!("{scheme}{auth}"), 1)).collect();
+    let mut builder =
+        ClusterClient::builder(nodes).tcp_settings(tcp()).connection_timeout(Duration::from_secs(2)).retries(1);
+    if let Some(tls) = tls {
+        builder = builder.certs(certificates(tls));
+    }
+    builder.build().map_err(|e| store_error("cannot use store_url", &e))
 }
 
 fn sentinel_client(rest: &str) -> Result<SentinelClient> {
@@ -188,6 +218,6 @@ fn sentinel_client(rest: &str) -> Result<SentinelClient> {
     let node = SentinelNodeConnectionInfo::default()
         .set_redis_connection_info(master.redis_settings().clone())
         .set_tcp_settings(tcp());
-    SentinelClient::build(sentinels, service.to_owned(), Some(node), SentinelServerType::Master)
+    SentinelClient::build(sentinels, service, Some(node), SentinelServerType::Master)
         .map_err(|e| store_error("cannot use store_url", &e))
 }

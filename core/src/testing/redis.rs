@@ -19,6 +19,8 @@ pub struct RedisServer {
     extra: Vec<String>,
     /// A Sentinel's configuration file (Sentinel needs one, and rewrites it).
     sentinel_conf: Option<PathBuf>,
+    /// The TLS port, for a server started with [`start_tls`](Self::start_tls).
+    tls_port: Option<u16>,
 }
 
 impl RedisServer {
@@ -29,6 +31,34 @@ impl RedisServer {
     /// Fails when `redis-server` is not installed or does not come up within 10 s.
     pub fn start() -> io::Result<RedisServer> {
         RedisServer::start_with(Vec::new())
+    }
+
+    /// Starts a server that also listens with TLS ([`tls_url`](Self::tls_url)),
+    /// with `server.pem`, `server.key.pem` and `ca.pem` of the directory `tls`
+    /// (the test PKI of `core/tests/fixtures/tls`); with `client_certs`, TLS
+    /// clients must present a certificate issued by that CA.
+    ///
+    /// # Errors
+    ///
+    /// As [`start`](Self::start), and when this `redis-server` lacks TLS.
+    pub fn start_tls(tls: &std::path::Path, client_certs: bool) -> io::Result<RedisServer> {
+        let tls_port = free_port()?;
+        let file = |name: &str| tls.join(name).to_string_lossy().into_owned();
+        let extra = vec![
+            "--tls-port".into(),
+            tls_port.to_string(),
+            "--tls-cert-file".into(),
+            file("server.pem"),
+            "--tls-key-file".into(),
+            file("server.key.pem"),
+            "--tls-ca-cert-file".into(),
+            file("ca.pem"),
+            "--tls-auth-clients".into(),
+            (if client_certs { "yes" } else { "no" }).into(),
+        ];
+        let mut server = RedisServer::start_as(extra, None)?;
+        server.tls_port = Some(tls_port);
+        Ok(server)
     }
 
     fn start_with(extra: Vec<String>) -> io::Result<RedisServer> {
@@ -44,7 +74,7 @@ impl RedisServer {
     }
 
     fn start_as(extra: Vec<String>, sentinel_conf: Option<String>) -> io::Result<RedisServer> {
-        let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?.local_addr()?.port();
+        let port = free_port()?;
         let dir = std::env::temp_dir().join(format!("ooauthcc-redis-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
         let sentinel_conf = match sentinel_conf {
@@ -55,7 +85,7 @@ impl RedisServer {
             }
             None => None,
         };
-        let mut server = RedisServer { port, child: None, dir, extra, sentinel_conf };
+        let mut server = RedisServer { port, child: None, dir, extra, sentinel_conf, tls_port: None };
         server.start_again()?;
         Ok(server)
     }
@@ -63,6 +93,12 @@ impl RedisServer {
     /// The URL to give as `store_url`.
     pub fn url(&self) -> String {
         format!("redis://127.0.0.1:{}/0", self.port)
+    }
+
+    /// The `rediss://` URL of a server started with [`start_tls`](Self::start_tls)
+    /// (`None` for others).
+    pub fn tls_url(&self) -> Option<String> {
+        self.tls_port.map(|p| format!("rediss://127.0.0.1:{p}/0"))
     }
 
     /// The port it listens on.
@@ -288,4 +324,9 @@ impl fmt::Debug for RedisServer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RedisServer").field("port", &self.port).field("running", &self.child.is_some()).finish()
     }
+}
+
+/// A loopback port nobody listens on (right now).
+fn free_port() -> io::Result<u16> {
+    Ok(TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?.local_addr()?.port())
 }
