@@ -237,6 +237,47 @@ fn processes_share_through_redis_sentinel() {
     assert_eq!(store_keys(sentinel.master()).len(), 1, "the token is on the master the Sentinel names");
 }
 
+/// A Sentinel failover (master killed, replica promoted) is followed without
+/// a restart: the token stored before it is read from the new master after it.
+#[test]
+fn a_sentinel_failover_is_followed() {
+    let id = unique_id("failover");
+    let server = registered_server(&id, Duration::from_secs(3600));
+    let mut sentinel = RedisSentinel::start_with_replica().unwrap();
+    let url = sentinel.url();
+    // Each client its own in-process entry (lifecycle settings are not part of
+    // the store's key), so each one looks in Redis.
+    let client = |nth: u64| {
+        let cfg = config(&server.token_url(), &id, &url)
+            .with_refresh_skew(Duration::from_secs(60) + Duration::from_millis(nth));
+        Client::new(cfg).unwrap()
+    };
+    let first = client(1);
+    let token = first.get_token_blocking().unwrap();
+    assert_eq!(first.stats().store_errors, 0);
+    // Replication is asynchronous: the lock's SET may have reached the replica
+    // before the script that stored the token.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !store_keys(sentinel.replica().unwrap()).iter().any(|k| k.ends_with(":token")) {
+        assert!(Instant::now() < deadline, "the token did not reach the replica");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    let started = Instant::now();
+    sentinel.fail_over().unwrap();
+    println!("failover took {:?}", started.elapsed());
+    // The shared connection still points at the dead master: the next client
+    // may pay one store error (and fetch alone) while it reconnects through
+    // the Sentinel; never a caller's error.
+    let during = client(2);
+    assert!(server.is_valid_token(during.get_token_blocking().unwrap().access_token()));
+    let after = client(3);
+    assert_eq!(after.get_token_blocking().unwrap().access_token(), token.access_token());
+    assert_eq!(after.stats().store_hits, 1, "{:?}", after.stats());
+    assert_eq!(after.stats().store_errors, 0, "{:?}", after.stats());
+    assert!(server.request_count(&id) <= 2);
+}
+
 #[test]
 fn processes_share_through_a_redis_cluster() {
     let id = unique_id("cluster");

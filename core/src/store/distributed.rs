@@ -101,6 +101,7 @@ async fn fetch_holding_lock(
     let shared = match sealed_outcome(sealer, &result) {
         Ok(shared) => shared,
         Err(e) => {
+            bump(&ctx.counters.store_errors);
             tracing::warn!(client_id = %ctx.settings.client_id, error = %e, "could not seal the fetch's outcome for the store");
             None
         }

@@ -68,7 +68,8 @@ impl RedisServer {
     /// `master_port` monitored as service `name`, with a quorum of one.
     fn start_sentinel(name: &str, master_port: u16) -> io::Result<RedisServer> {
         let conf = format!(
-            "sentinel monitor {name} 127.0.0.1 {master_port} 1\nsentinel down-after-milliseconds {name} 2000\n"
+            "sentinel monitor {name} 127.0.0.1 {master_port} 1\nsentinel down-after-milliseconds {name} 2000\n\
+             sentinel failover-timeout {name} 10000\n"
         );
         RedisServer::start_as(Vec::new(), Some(conf))
     }
@@ -261,6 +262,8 @@ impl RedisCluster {
 pub struct RedisSentinel {
     master: RedisServer,
     sentinel: RedisServer,
+    /// A replica of the master (with [`start_with_replica`](Self::start_with_replica)).
+    replica: Option<RedisServer>,
 }
 
 impl RedisSentinel {
@@ -276,18 +279,91 @@ impl RedisSentinel {
     pub fn start() -> io::Result<RedisSentinel> {
         let master = RedisServer::start()?;
         let sentinel = RedisServer::start_sentinel(Self::SERVICE, master.port)?;
+        let named = RedisSentinel { master, sentinel, replica: None };
+        named.wait_until("the Sentinel did not name its master", |s| s.names_master(s.master.port))?;
+        Ok(named)
+    }
+
+    /// As [`start`](Self::start), with a replica of the master that the
+    /// Sentinel knows of, so that [`fail_over`](Self::fail_over) can promote it.
+    ///
+    /// # Errors
+    ///
+    /// As [`start`](Self::start), or when the replica does not come in sync.
+    pub fn start_with_replica() -> io::Result<RedisSentinel> {
+        let master = RedisServer::start()?;
+        let replica = RedisServer::start_with(vec!["--replicaof".into(), "127.0.0.1".into(), master.port.to_string()])?;
         let deadline = Instant::now() + Duration::from_secs(10);
-        let expected = master.port.to_string();
-        loop {
-            let reply = sentinel.command(&["SENTINEL", "get-master-addr-by-name", Self::SERVICE])?;
-            if String::from_utf8_lossy(&reply).contains(&expected) {
-                return Ok(RedisSentinel { master, sentinel });
-            }
+        while !String::from_utf8_lossy(&replica.command(&["INFO", "replication"])?).contains("master_link_status:up") {
             if Instant::now() > deadline {
-                return Err(io::Error::new(io::ErrorKind::TimedOut, "the Sentinel did not name its master"));
+                return Err(io::Error::new(io::ErrorKind::TimedOut, "the replica did not sync with the master"));
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+        // Started after the replica is in sync, so its first look at the master lists it.
+        let sentinel = RedisServer::start_sentinel(Self::SERVICE, master.port)?;
+        let replica_port = replica.port.to_string();
+        let set = RedisSentinel { master, sentinel, replica: Some(replica) };
+        set.wait_until("the Sentinel did not name its master and replica", |s| {
+            let replicas = s.sentinel.command(&["SENTINEL", "replicas", Self::SERVICE]).unwrap_or_default();
+            s.names_master(s.master.port) && String::from_utf8_lossy(&replicas).contains(&replica_port)
+        })?;
+        Ok(set)
+    }
+
+    /// Kills the master (SIGKILL) and waits until the Sentinel has promoted
+    /// the replica and lists it as a master in good standing (what clients
+    /// ask for: `SENTINEL MASTERS`, not only `get-master-addr-by-name`, which
+    /// names the promoted replica while the failover is still going on).
+    ///
+    /// # Errors
+    ///
+    /// Without a replica, or when no failover completes within 30 s.
+    pub fn fail_over(&mut self) -> io::Result<()> {
+        let Some(replica) = &self.replica else {
+            return Err(io::Error::other("no replica to fail over to (use start_with_replica)"));
+        };
+        let port = replica.port;
+        self.master.stop();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !(self.names_master(port) && self.lists_healthy_master(port)) {
+            if Instant::now() > deadline {
+                return Err(io::Error::new(io::ErrorKind::TimedOut, "the Sentinel did not fail over within 30 s"));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(())
+    }
+
+    /// The replica (the master after [`fail_over`](Self::fail_over)).
+    pub fn replica(&self) -> Option<&RedisServer> {
+        self.replica.as_ref()
+    }
+
+    fn names_master(&self, port: u16) -> bool {
+        let reply = self.sentinel.command(&["SENTINEL", "get-master-addr-by-name", Self::SERVICE]).unwrap_or_default();
+        String::from_utf8_lossy(&reply).contains(&format!("\r\n{port}\r\n"))
+    }
+
+    /// Whether `SENTINEL MASTER` gives `port` with the flags `master` alone
+    /// (no `s_down`, `o_down` or failover in progress).
+    fn lists_healthy_master(&self, port: u16) -> bool {
+        let reply = self.sentinel.command(&["SENTINEL", "MASTER", Self::SERVICE]).unwrap_or_default();
+        let text = String::from_utf8_lossy(&reply);
+        let fields: Vec<&str> = text.split("\r\n").collect();
+        let field = |name: &str| fields.iter().position(|f| *f == name).and_then(|i| fields.get(i + 2)).copied();
+        field("port") == Some(port.to_string().as_str()) && field("flags") == Some("master")
+    }
+
+    fn wait_until(&self, what: &str, done: impl Fn(&Self) -> bool) -> io::Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !done(self) {
+            if Instant::now() > deadline {
+                return Err(io::Error::new(io::ErrorKind::TimedOut, what.to_owned()));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(())
     }
 
     /// The URL to give as `store_url`: `redis+sentinel://127.0.0.1:PORT/ooauthcc`.
@@ -303,7 +379,11 @@ impl RedisSentinel {
 
 impl fmt::Debug for RedisSentinel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RedisSentinel").field("master", &self.master).field("sentinel", &self.sentinel).finish()
+        f.debug_struct("RedisSentinel")
+            .field("master", &self.master)
+            .field("replica", &self.replica)
+            .field("sentinel", &self.sentinel)
+            .finish()
     }
 }
 
