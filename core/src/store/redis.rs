@@ -47,7 +47,7 @@ impl RedisStore {
     /// Parses the store's URL and prepares a connection made at first use (so
     /// a store that is down when the client is built only delays sharing).
     pub(crate) fn open(st: &StoreSettings) -> Result<RedisStore> {
-        Ok(RedisStore { conn: Conn::open(st.url.expose(), st.tls.as_ref())? })
+        Ok(RedisStore { conn: Conn::open(st.url.expose(), st.tls.as_ref(), st.timeout)? })
     }
 
     /// The values at `a` and `b` (two keys of one slot), in one round trip.

@@ -90,12 +90,13 @@ impl<S: Connect> Reconnecting<S> {
 impl Conn {
     /// Parses `url` and prepares the connection; nothing is sent yet. Must run
     /// on the runtime (the connection manager's tasks live there).
-    pub(crate) fn open(url: &str, tls: Option<&StoreTls>) -> Result<Conn> {
+    pub(crate) fn open(url: &str, tls: Option<&StoreTls>, timeout: Duration) -> Result<Conn> {
+        let connect_timeout = connect_timeout(timeout);
         if let Some(rest) = url.strip_prefix(CLUSTER_SCHEME) {
-            return Ok(Conn::Cluster(Box::new(Reconnecting::new(cluster_client(rest, false, None)?))));
+            return Ok(Conn::Cluster(Box::new(Reconnecting::new(cluster_client(rest, false, None, connect_timeout)?))));
         }
         if let Some(rest) = url.strip_prefix(CLUSTER_TLS_SCHEME) {
-            return Ok(Conn::Cluster(Box::new(Reconnecting::new(cluster_client(rest, true, tls)?))));
+            return Ok(Conn::Cluster(Box::new(Reconnecting::new(cluster_client(rest, true, tls, connect_timeout)?))));
         }
         if let Some(rest) = url.strip_prefix(SENTINEL_SCHEME) {
             return Ok(Conn::Sentinel(Box::new(Reconnecting::new(tokio::sync::Mutex::new(sentinel_client(rest)?)))));
@@ -111,7 +112,7 @@ impl Conn {
             // Our own deadline (`store_timeout`) bounds every command; the
             // manager's reconnects stay quick, so a restarted Redis is picked
             // up at the next fetch.
-            .set_connection_timeout(Some(Duration::from_secs(2)))
+            .set_connection_timeout(Some(connect_timeout))
             .set_response_timeout(None)
             .set_min_delay(Duration::from_millis(50))
             .set_max_delay(Duration::from_secs(2))
@@ -148,15 +149,23 @@ impl Conn {
 /// Whether `url` is a store URL we can use, without connecting.
 pub(crate) fn is_valid_url(url: &str) -> bool {
     if let Some(rest) = url.strip_prefix(CLUSTER_SCHEME) {
-        return cluster_client(rest, false, None).is_ok();
+        return cluster_client(rest, false, None, connect_timeout(Duration::ZERO)).is_ok();
     }
     if let Some(rest) = url.strip_prefix(CLUSTER_TLS_SCHEME) {
-        return cluster_client(rest, true, None).is_ok();
+        return cluster_client(rest, true, None, connect_timeout(Duration::ZERO)).is_ok();
     }
     if let Some(rest) = url.strip_prefix(SENTINEL_SCHEME) {
         return sentinel_client(rest).is_ok();
     }
     redis::Client::open(url).is_ok()
+}
+
+/// How long the crate may take to (re)connect in the background: at least
+/// 2 s, so a connection survives a slow TLS handshake even when one command
+/// may wait less (`store_timeout`, default 0.5 s), and a later command finds it
+/// made; longer when `store_timeout` is.
+fn connect_timeout(store_timeout: Duration) -> Duration {
+    store_timeout.max(Duration::from_secs(2))
 }
 
 fn tcp() -> TcpSettings {
@@ -192,12 +201,16 @@ fn split_nodes(rest: &str) -> Result<(String, Vec<String>, String)> {
     Ok((auth, nodes, path.to_owned()))
 }
 
-fn cluster_client(rest: &str, use_tls: bool, tls: Option<&StoreTls>) -> Result<ClusterClient> {
+fn cluster_client(
+    rest: &str,
+    use_tls: bool,
+    tls: Option<&StoreTls>,
+    connect_timeout: Duration,
+) -> Result<ClusterClient> {
     let (auth, nodes, _) = split_nodes(rest)?;
     let scheme = if use_tls { "rediss://" } else { "redis://" };
     let nodes: Vec<String> = nodes.iter().map(|n| n.replacen("redis://", &format!("{scheme}{auth}"), 1)).collect();
-    let mut builder =
-        ClusterClient::builder(nodes).tcp_settings(tcp()).connection_timeout(Duration::from_secs(2)).retries(1);
+    let mut builder = ClusterClient::builder(nodes).tcp_settings(tcp()).connection_timeout(connect_timeout).retries(1);
     if let Some(tls) = tls {
         builder = builder.certs(certificates(tls));
     }
