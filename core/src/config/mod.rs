@@ -352,6 +352,23 @@ with_setters! {
     /// Sets the hosts the token may be sent to.
     with_allowed_hosts(allowed_hosts: impl IntoIterator<Item = impl Into<String>>) => allowed_hosts.into_iter().map(Into::into).collect();
     /// Shares tokens with other processes through this Redis server.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), ooauthcc_core::Error> {
+    /// use ooauthcc_core::{Client, ClientConfig};
+    /// // A TLS Redis under a private CA that asks for client certificates.
+    /// let client = Client::new(
+    ///     ClientConfig::new("https://idp.example.com/oauth2/token", "my-service", "the-secret")
+    ///         .with_store_url("rediss://redis.internal:6380/0")
+    ///         .with_store_ca_bundle_file("/etc/redis-tls/ca.pem")
+    ///         .with_store_client_cert_file("/etc/redis-tls/client.pem")
+    ///         .with_store_client_key_file("/etc/redis-tls/client.key"),
+    /// )?;
+    /// let token = client.get_token_blocking()?; // one request per renewal for the whole fleet
+    /// # drop(token);
+    /// # Ok(())
+    /// # }
+    /// ```
     with_store_url(store_url: impl Into<Secret>) => Some(store_url.into());
     /// Sets the lease of the cross-process fetch lock.
     with_store_lock_lease(store_lock_lease: Duration) => store_lock_lease;
