@@ -793,7 +793,8 @@ ooauthcc_status ooauthcc_config_set_assertion_audience(struct ooauthcc_config *c
  * `redis+unix:///path/to/socket`, a Redis Cluster:
  * `redis+cluster://[:password@]host:port,host:port` (`rediss+cluster://…`
  * over TLS), or the master Sentinel names:
- * `redis+sentinel://[:password@]host:port,…/service[/db]`).
+ * `redis+sentinel://[:password@]host:port,…/service[/db]` (`rediss+sentinel://…`
+ * over TLS)).
  * The URL may hold a password: the library keeps it like a secret and never
  * prints it. The empty string unsets it (tokens cached in this process only).
  */

@@ -10,7 +10,7 @@ mod common;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use ooauthcc_core::testing::{AuthServer, ClientRegistration, RedisServer};
+use ooauthcc_core::testing::{AuthServer, ClientRegistration, RedisSentinel, RedisServer};
 use ooauthcc_core::{Client, ClientConfig, ErrorKind};
 
 use common::{SECRET, unique_id};
@@ -56,6 +56,33 @@ fn tokens_are_shared_over_tls_with_a_private_ca_and_a_client_certificate() {
     assert_eq!(second.stats().store_hits, 1, "{:?}", second.stats());
     assert_eq!(second.stats().store_errors, 0);
     assert_eq!(server.request_count(&id), 1);
+}
+
+#[test]
+fn tokens_are_shared_through_a_sentinel_over_tls() {
+    let sentinel = RedisSentinel::start_tls(&tls_dir()).unwrap();
+    let url = sentinel.tls_url().unwrap();
+    let id = unique_id("tls-sentinel");
+    let server = AuthServer::start().unwrap();
+    server.register_client(ClientRegistration::new(&id, SECRET));
+    let with_ca = |cfg: ClientConfig| cfg.with_store_ca_bundle_file(tls_dir().join("ca.pem"));
+
+    let first = client(&server, &id, &url, 1, with_ca);
+    let token = first.get_token_blocking().unwrap();
+    assert_eq!(first.stats().store_errors, 0, "{:?}", first.stats());
+    let second = client(&server, &id, &url, 2, with_ca);
+    assert_eq!(second.get_token_blocking().unwrap().access_token(), token.access_token());
+    assert_eq!(second.stats().store_hits, 1, "{:?}", second.stats());
+    assert_eq!(server.request_count(&id), 1);
+    // The token is on the master the Sentinel named (its TLS port).
+    let keys = sentinel.master().command(&["KEYS", "ooauthcc:*:token"]).unwrap();
+    assert!(String::from_utf8_lossy(&keys).contains(":token"));
+
+    // Without the private CA neither the sentinel nor the master is trusted.
+    let untrusted = client(&server, &id, &url, 3, |cfg| cfg);
+    assert!(server.is_valid_token(untrusted.get_token_blocking().unwrap().access_token()));
+    assert!(untrusted.stats().store_errors >= 1, "{:?}", untrusted.stats());
+    assert_eq!(server.request_count(&id), 2);
 }
 
 #[test]
@@ -117,11 +144,10 @@ fn store_tls_settings_are_checked_when_the_client_is_built() {
             .with_store_client_key_file(dir.join("ca.pem")),
         "store_client_cert_file",
     );
-    // Sentinel over TLS is refused by name rather than half supported.
-    expect(base().with_store_url("rediss+sentinel://127.0.0.1:26379/mymaster"), "rediss+sentinel");
     // And a well-formed TLS configuration is accepted without connecting.
     Client::new(trusted(base().with_store_url("rediss://127.0.0.1:1/0"))).unwrap();
     Client::new(base().with_store_url("rediss+cluster://127.0.0.1:1,127.0.0.1:2")).unwrap();
+    Client::new(trusted(base().with_store_url("rediss+sentinel://127.0.0.1:1,127.0.0.1:2/service/1"))).unwrap();
 }
 
 #[test]

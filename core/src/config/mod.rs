@@ -167,7 +167,8 @@ pub struct ClientConfig {
     /// Share tokens with other processes through this Redis server
     /// (`redis://[:password@]host:port[/db]`, `redis+unix:///path.sock`, a
     /// Redis Cluster: `redis+cluster://[:password@]host:port,host:port`, or the
-    /// master Sentinel names: `redis+sentinel://[:password@]host:port,…/service[/db]`):
+    /// master Sentinel names: `redis+sentinel://[:password@]host:port,…/service[/db]`;
+    /// `rediss://`, `rediss+cluster://` and `rediss+sentinel://` over TLS):
     /// a whole fleet then makes one token request per renewal. Unset: tokens
     /// are cached in this process only. Needs the `redis` cargo feature (the C
     /// library and the Python package have it). See DESIGN.md, "Shared store".

@@ -72,7 +72,7 @@ impl StoreSettings {
         if tls.is_some() && !uses_tls(url.expose()) {
             return Err(Error::config(
                 "store_url",
-                "must use TLS (rediss://… or rediss+cluster://…) when the store's TLS files are set",
+                "must use TLS (rediss://…, rediss+cluster://… or rediss+sentinel://…) when the store's TLS files are set",
             ));
         }
         let has_credential = s.client_secret.is_some()
@@ -126,13 +126,6 @@ fn uses_tls(url: &str) -> bool {
 
 #[cfg(feature = "redis")]
 fn check_url(url: &Secret) -> Result<()> {
-    if url.expose().starts_with("rediss+sentinel://") {
-        return Err(Error::config(
-            "store_url",
-            "uses Sentinel over TLS (rediss+sentinel://), which is not supported yet: use redis+sentinel://, or \
-             rediss:// to the master",
-        ));
-    }
     // Parsing only; the error never quotes the URL, which may hold a password.
     if redis_conn::is_valid_url(url.expose()) {
         return Ok(());
@@ -142,7 +135,7 @@ fn check_url(url: &Secret) -> Result<()> {
         "is not a Redis URL (redis://[:password@]host[:port][/db], rediss://… for TLS, \
          redis+unix:///path/to/socket, redis+cluster://[:password@]host:port,host:port for Redis Cluster \
          (rediss+cluster://… for TLS), or redis+sentinel://[:password@]host:port,host:port/service[/db] for \
-         Sentinel, without TLS)",
+         Sentinel (rediss+sentinel://… for TLS))",
     ))
 }
 

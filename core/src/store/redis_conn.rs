@@ -5,7 +5,8 @@
 //! - `redis+cluster://[:password@]host:port,host:port`: Redis Cluster
 //!   (`rediss+cluster://…` over TLS);
 //! - `redis+sentinel://[:password@]host:port,host:port/service[/db]`: the
-//!   master Sentinel names for `service` (the password is the master's).
+//!   master Sentinel names for `service` (the password is the master's);
+//!   `rediss+sentinel://…`: the same, over TLS to the sentinels and the master.
 //!
 //! Cluster and Sentinel connections are made at first use and dropped after a
 //! failed command, so the next command connects again — to the new master
@@ -20,8 +21,8 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig, MultiplexedConnecti
 use redis::cluster::ClusterClient;
 use redis::cluster_async::ClusterConnection;
 use redis::io::tcp::TcpSettings;
-use redis::sentinel::{SentinelClient, SentinelNodeConnectionInfo, SentinelServerType};
-use redis::{ClientTlsConfig, IntoConnectionInfo as _, RedisResult, TlsCertificates};
+use redis::sentinel::{SentinelClient, SentinelClientBuilder, SentinelNodeConnectionInfo, SentinelServerType};
+use redis::{ClientTlsConfig, IntoConnectionInfo as _, RedisConnectionInfo, RedisResult, TlsCertificates, TlsMode};
 
 use super::redis::{bounded, store_error};
 use super::tls::StoreTls;
@@ -30,6 +31,7 @@ use crate::error::{Error, ErrorKind, Result};
 const CLUSTER_SCHEME: &str = "redis+cluster://";
 const CLUSTER_TLS_SCHEME: &str = "rediss+cluster://";
 const SENTINEL_SCHEME: &str = "redis+sentinel://";
+const SENTINEL_TLS_SCHEME: &str = "rediss+sentinel://";
 
 pub(crate) enum Conn {
     // Boxed: with TLS parameters the client is large, and the others are boxed.
@@ -101,6 +103,10 @@ impl Conn {
         if let Some(rest) = url.strip_prefix(SENTINEL_SCHEME) {
             return Ok(Conn::Sentinel(Box::new(Reconnecting::new(tokio::sync::Mutex::new(sentinel_client(rest)?)))));
         }
+        if let Some(rest) = url.strip_prefix(SENTINEL_TLS_SCHEME) {
+            let client = sentinel_tls_client(rest, tls)?;
+            return Ok(Conn::Sentinel(Box::new(Reconnecting::new(tokio::sync::Mutex::new(client)))));
+        }
         let info =
             url.into_connection_info().map_err(|e| store_error("cannot use store_url", &e))?.set_tcp_settings(tcp());
         let client = match tls {
@@ -156,6 +162,9 @@ pub(crate) fn is_valid_url(url: &str) -> bool {
     }
     if let Some(rest) = url.strip_prefix(SENTINEL_SCHEME) {
         return sentinel_client(rest).is_ok();
+    }
+    if let Some(rest) = url.strip_prefix(SENTINEL_TLS_SCHEME) {
+        return sentinel_tls_client(rest, None).is_ok();
     }
     redis::Client::open(url).is_ok()
 }
@@ -217,7 +226,9 @@ fn cluster_client(
     builder.build().map_err(|e| store_error("cannot use store_url", &e))
 }
 
-fn sentinel_client(rest: &str) -> Result<SentinelClient> {
+/// The sentinels' `redis://host:port` URLs, the service name and the master's
+/// password and database of `[:password@]host:port,…/service[/db]`.
+fn sentinel_parts(rest: &str) -> Result<(Vec<String>, String, RedisConnectionInfo)> {
     let (auth, sentinels, path) = split_nodes(rest)?;
     let mut parts = path.split('/').filter(|p| !p.is_empty());
     let service = parts.next().ok_or_else(|| {
@@ -228,9 +239,43 @@ fn sentinel_client(rest: &str) -> Result<SentinelClient> {
     let master = format!("redis://{auth}sentinel-master/{db}")
         .into_connection_info()
         .map_err(|e| store_error("cannot use store_url", &e))?;
-    let node = SentinelNodeConnectionInfo::default()
-        .set_redis_connection_info(master.redis_settings().clone())
-        .set_tcp_settings(tcp());
+    Ok((sentinels, service.to_owned(), master.redis_settings().clone()))
+}
+
+fn sentinel_client(rest: &str) -> Result<SentinelClient> {
+    let (sentinels, service, master) = sentinel_parts(rest)?;
+    let node = SentinelNodeConnectionInfo::default().set_redis_connection_info(master).set_tcp_settings(tcp());
     SentinelClient::build(sentinels, service, Some(node), SentinelServerType::Master)
         .map_err(|e| store_error("cannot use store_url", &e))
+}
+
+/// Sentinel over TLS: to the sentinels and to the master they name, with the
+/// same trust anchors and client certificate.
+fn sentinel_tls_client(rest: &str, tls: Option<&StoreTls>) -> Result<SentinelClient> {
+    let (sentinels, service, master) = sentinel_parts(rest)?;
+    let unusable = |e: redis::RedisError| store_error("cannot use store_url", &e);
+    let addrs = sentinels
+        .iter()
+        .map(|s| s.replacen("redis://", "rediss://", 1).into_connection_info().map(|i| i.addr().clone()))
+        .collect::<RedisResult<Vec<_>>>()
+        .map_err(unusable)?;
+    let mut builder = SentinelClientBuilder::new(addrs, service, SentinelServerType::Master)
+        .map_err(unusable)?
+        .set_client_to_redis_db(master.db())
+        .set_client_to_redis_tls_mode(TlsMode::Secure)
+        .set_client_to_redis_tcp_settings(tcp())
+        .set_client_to_sentinel_tls_mode(TlsMode::Secure)
+        .set_client_to_sentinel_tcp_settings(tcp());
+    if let Some(user) = master.username() {
+        builder = builder.set_client_to_redis_username(user);
+    }
+    if let Some(password) = master.password() {
+        builder = builder.set_client_to_redis_password(password);
+    }
+    if let Some(tls) = tls {
+        builder = builder
+            .set_client_to_redis_certificates(certificates(tls))
+            .set_client_to_sentinel_certificates(certificates(tls));
+    }
+    builder.build().map_err(unusable)
 }

@@ -43,20 +43,7 @@ impl RedisServer {
     /// As [`start`](Self::start), and when this `redis-server` lacks TLS.
     pub fn start_tls(tls: &std::path::Path, client_certs: bool) -> io::Result<RedisServer> {
         let tls_port = free_port()?;
-        let file = |name: &str| tls.join(name).to_string_lossy().into_owned();
-        let extra = vec![
-            "--tls-port".into(),
-            tls_port.to_string(),
-            "--tls-cert-file".into(),
-            file("server.pem"),
-            "--tls-key-file".into(),
-            file("server.key.pem"),
-            "--tls-ca-cert-file".into(),
-            file("ca.pem"),
-            "--tls-auth-clients".into(),
-            (if client_certs { "yes" } else { "no" }).into(),
-        ];
-        let mut server = RedisServer::start_as(extra, None)?;
+        let mut server = RedisServer::start_as(tls_args(tls, tls_port, client_certs), None)?;
         server.tls_port = Some(tls_port);
         Ok(server)
     }
@@ -67,11 +54,7 @@ impl RedisServer {
 
     /// `master_port` monitored as service `name`, with a quorum of one.
     fn start_sentinel(name: &str, master_port: u16) -> io::Result<RedisServer> {
-        let conf = format!(
-            "sentinel monitor {name} 127.0.0.1 {master_port} 1\nsentinel down-after-milliseconds {name} 2000\n\
-             sentinel failover-timeout {name} 10000\n"
-        );
-        RedisServer::start_as(Vec::new(), Some(conf))
+        RedisServer::start_as(Vec::new(), Some(sentinel_conf(name, master_port)))
     }
 
     fn start_as(extra: Vec<String>, sentinel_conf: Option<String>) -> io::Result<RedisServer> {
@@ -366,6 +349,32 @@ impl RedisSentinel {
         Ok(())
     }
 
+    /// A master and a Sentinel that both listen with TLS too (the test PKI in
+    /// the directory `tls`, as for [`RedisServer::start_tls`], without client
+    /// certificates); the Sentinel watches the master over TLS, so it names
+    /// the master's TLS port. Its URL: [`tls_url`](Self::tls_url).
+    ///
+    /// # Errors
+    ///
+    /// As [`start`](Self::start).
+    pub fn start_tls(tls: &std::path::Path) -> io::Result<RedisSentinel> {
+        let master = RedisServer::start_tls(tls, false)?;
+        let master_tls = master.tls_port.ok_or_else(|| io::Error::other("the master has no TLS port"))?;
+        let sentinel_tls = free_port()?;
+        let mut extra = tls_args(tls, sentinel_tls, false);
+        extra.extend(["--tls-replication".to_owned(), "yes".to_owned()]);
+        let mut sentinel = RedisServer::start_as(extra, Some(sentinel_conf(Self::SERVICE, master_tls)))?;
+        sentinel.tls_port = Some(sentinel_tls);
+        let named = RedisSentinel { master, sentinel, replica: None };
+        named.wait_until("the Sentinel did not name its master", |s| s.names_master(master_tls))?;
+        Ok(named)
+    }
+
+    /// The `rediss+sentinel://` URL of a set started with [`start_tls`](Self::start_tls).
+    pub fn tls_url(&self) -> Option<String> {
+        self.sentinel.tls_port.map(|p| format!("rediss+sentinel://127.0.0.1:{p}/{}", Self::SERVICE))
+    }
+
     /// The URL to give as `store_url`: `redis+sentinel://127.0.0.1:PORT/ooauthcc`.
     pub fn url(&self) -> String {
         format!("redis+sentinel://127.0.0.1:{}/{}", self.sentinel.port, Self::SERVICE)
@@ -409,4 +418,29 @@ impl fmt::Debug for RedisServer {
 /// A loopback port nobody listens on (right now).
 fn free_port() -> io::Result<u16> {
     Ok(TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?.local_addr()?.port())
+}
+
+/// `redis-server` arguments for a TLS port under the test PKI in `tls`.
+fn tls_args(tls: &std::path::Path, port: u16, client_certs: bool) -> Vec<String> {
+    let file = |name: &str| tls.join(name).to_string_lossy().into_owned();
+    vec![
+        "--tls-port".into(),
+        port.to_string(),
+        "--tls-cert-file".into(),
+        file("server.pem"),
+        "--tls-key-file".into(),
+        file("server.key.pem"),
+        "--tls-ca-cert-file".into(),
+        file("ca.pem"),
+        "--tls-auth-clients".into(),
+        (if client_certs { "yes" } else { "no" }).into(),
+    ]
+}
+
+/// A Sentinel's configuration: `master_port` watched as `name`, quorum one.
+fn sentinel_conf(name: &str, master_port: u16) -> String {
+    format!(
+        "sentinel monitor {name} 127.0.0.1 {master_port} 1\nsentinel down-after-milliseconds {name} 2000\n\
+         sentinel failover-timeout {name} 10000\n"
+    )
 }
