@@ -10,7 +10,7 @@ mod common;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use ooauthcc_core::testing::{AuthServer, ClientRegistration, RedisSentinel, RedisServer};
+use ooauthcc_core::testing::{AuthServer, ClientRegistration, RedisCluster, RedisSentinel, RedisServer};
 use ooauthcc_core::{Client, ClientConfig, ErrorKind};
 
 use common::{SECRET, unique_id};
@@ -79,6 +79,35 @@ fn tokens_are_shared_through_a_sentinel_over_tls() {
     assert!(String::from_utf8_lossy(&keys).contains(":token"));
 
     // Without the private CA neither the sentinel nor the master is trusted.
+    let untrusted = client(&server, &id, &url, 3, |cfg| cfg);
+    assert!(server.is_valid_token(untrusted.get_token_blocking().unwrap().access_token()));
+    assert!(untrusted.stats().store_errors >= 1, "{:?}", untrusted.stats());
+    assert_eq!(server.request_count(&id), 2);
+}
+
+#[test]
+fn tokens_are_shared_through_a_redis_cluster_over_tls() {
+    let cluster = RedisCluster::start_tls(3, &tls_dir()).unwrap();
+    let url = cluster.tls_url().unwrap();
+    let id = unique_id("tls-cluster");
+    let server = AuthServer::start().unwrap();
+    server.register_client(ClientRegistration::new(&id, SECRET));
+    let with_ca = |cfg: ClientConfig| cfg.with_store_ca_bundle_file(tls_dir().join("ca.pem"));
+
+    let first = client(&server, &id, &url, 1, with_ca);
+    let token = first.get_token_blocking().unwrap();
+    assert_eq!(first.stats().store_errors, 0, "{:?}", first.stats());
+    let second = client(&server, &id, &url, 2, with_ca);
+    assert_eq!(second.get_token_blocking().unwrap().access_token(), token.access_token());
+    assert_eq!(second.stats().store_hits, 1, "{:?}", second.stats());
+    assert_eq!(server.request_count(&id), 1);
+    let holding: usize = cluster
+        .nodes()
+        .iter()
+        .filter(|n| String::from_utf8_lossy(&n.command(&["KEYS", "ooauthcc:*:token"]).unwrap()).contains(":token"))
+        .count();
+    assert_eq!(holding, 1, "the token is on one node");
+
     let untrusted = client(&server, &id, &url, 3, |cfg| cfg);
     assert!(server.is_valid_token(untrusted.get_token_blocking().unwrap().access_token()));
     assert!(untrusted.stats().store_errors >= 1, "{:?}", untrusted.stats());

@@ -179,20 +179,52 @@ impl RedisCluster {
     /// Fails when `redis-server` or `redis-cli` is missing or the cluster does
     /// not come up within 20 s.
     pub fn start(masters: usize) -> io::Result<RedisCluster> {
+        RedisCluster::start_nodes(masters, None)
+    }
+
+    /// As [`start`](Self::start), with every node also listening with TLS (the
+    /// test PKI in the directory `tls`, without client certificates) and the
+    /// cluster bus over TLS, so that a client connected with TLS is told the
+    /// nodes' TLS ports. Its URL: [`tls_url`](Self::tls_url).
+    ///
+    /// # Errors
+    ///
+    /// As [`start`](Self::start).
+    pub fn start_tls(masters: usize, tls: &std::path::Path) -> io::Result<RedisCluster> {
+        RedisCluster::start_nodes(masters, Some(tls))
+    }
+
+    fn start_nodes(masters: usize, tls: Option<&std::path::Path>) -> io::Result<RedisCluster> {
         let nodes = (0..masters.max(3))
             .map(|_| {
-                RedisServer::start_with(
-                    [
-                        "--cluster-enabled",
-                        "yes",
-                        "--cluster-config-file",
-                        "nodes.conf",
-                        "--cluster-node-timeout",
-                        "2000",
-                    ]
-                    .map(str::to_owned)
-                    .to_vec(),
-                )
+                let mut extra: Vec<String> = [
+                    "--cluster-enabled",
+                    "yes",
+                    "--cluster-config-file",
+                    "nodes.conf",
+                    "--cluster-node-timeout",
+                    "2000",
+                ]
+                .map(str::to_owned)
+                .to_vec();
+                let Some(tls) = tls else { return RedisServer::start_with(extra) };
+                let tls_port = free_port()?;
+                extra.extend(tls_args(tls, tls_port, false));
+                // The bus authenticates both ends whatever tls-auth-clients says,
+                // and the server certificate is for servers only: nodes dial
+                // each other with the client certificate.
+                let file = |name: &str| tls.join(name).to_string_lossy().into_owned();
+                extra.extend([
+                    "--tls-cluster".into(),
+                    "yes".into(),
+                    "--tls-client-cert-file".into(),
+                    file("client.pem"),
+                    "--tls-client-key-file".into(),
+                    file("client.key.pem"),
+                ]);
+                let mut node = RedisServer::start_with(extra)?;
+                node.tls_port = Some(tls_port);
+                Ok(node)
             })
             .collect::<io::Result<Vec<_>>>()?;
         let cli = std::env::var_os("OOAUTHCC_REDIS_CLI").unwrap_or_else(|| "redis-cli".into());
@@ -226,6 +258,13 @@ impl RedisCluster {
     pub fn url(&self) -> String {
         let nodes: Vec<String> = self.nodes.iter().map(|n| format!("127.0.0.1:{}", n.port)).collect();
         format!("redis+cluster://{}", nodes.join(","))
+    }
+
+    /// The `rediss+cluster://` URL of a cluster started with [`start_tls`](Self::start_tls).
+    pub fn tls_url(&self) -> Option<String> {
+        let nodes: Option<Vec<String>> =
+            self.nodes.iter().map(|n| n.tls_port.map(|p| format!("127.0.0.1:{p}"))).collect();
+        nodes.map(|n| format!("rediss+cluster://{}", n.join(",")))
     }
 
     /// The nodes, to look at what they hold.
