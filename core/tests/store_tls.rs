@@ -58,60 +58,45 @@ fn tokens_are_shared_over_tls_with_a_private_ca_and_a_client_certificate() {
     assert_eq!(server.request_count(&id), 1);
 }
 
-#[test]
-fn tokens_are_shared_through_a_sentinel_over_tls() {
-    let sentinel = RedisSentinel::start_tls(&tls_dir()).unwrap();
-    let url = sentinel.tls_url().unwrap();
-    let id = unique_id("tls-sentinel");
+/// Two clients share one request through the TLS store at `url` (trusting
+/// the private CA), and one without the CA fails the store and fetches alone.
+fn shares_over_tls_only_with_the_ca(url: &str, name: &str) {
+    let id = unique_id(name);
     let server = AuthServer::start().unwrap();
     server.register_client(ClientRegistration::new(&id, SECRET));
     let with_ca = |cfg: ClientConfig| cfg.with_store_ca_bundle_file(tls_dir().join("ca.pem"));
 
-    let first = client(&server, &id, &url, 1, with_ca);
+    let first = client(&server, &id, url, 1, with_ca);
     let token = first.get_token_blocking().unwrap();
     assert_eq!(first.stats().store_errors, 0, "{:?}", first.stats());
-    let second = client(&server, &id, &url, 2, with_ca);
+    let second = client(&server, &id, url, 2, with_ca);
     assert_eq!(second.get_token_blocking().unwrap().access_token(), token.access_token());
     assert_eq!(second.stats().store_hits, 1, "{:?}", second.stats());
     assert_eq!(server.request_count(&id), 1);
-    // The token is on the master the Sentinel named (its TLS port).
-    let keys = sentinel.master().command(&["KEYS", "ooauthcc:*:token"]).unwrap();
-    assert!(String::from_utf8_lossy(&keys).contains(":token"));
 
-    // Without the private CA neither the sentinel nor the master is trusted.
-    let untrusted = client(&server, &id, &url, 3, |cfg| cfg);
+    let untrusted = client(&server, &id, url, 3, |cfg| cfg);
     assert!(server.is_valid_token(untrusted.get_token_blocking().unwrap().access_token()));
     assert!(untrusted.stats().store_errors >= 1, "{:?}", untrusted.stats());
     assert_eq!(server.request_count(&id), 2);
 }
 
+/// Whether `node` holds a stored token.
+fn holds_a_token(node: &RedisServer) -> bool {
+    String::from_utf8_lossy(&node.command(&["KEYS", "ooauthcc:*:token"]).unwrap()).contains(":token")
+}
+
+#[test]
+fn tokens_are_shared_through_a_sentinel_over_tls() {
+    let sentinel = RedisSentinel::start_tls(&tls_dir()).unwrap();
+    shares_over_tls_only_with_the_ca(&sentinel.tls_url().unwrap(), "tls-sentinel");
+    assert!(holds_a_token(sentinel.master()), "the token is on the master the Sentinel named");
+}
+
 #[test]
 fn tokens_are_shared_through_a_redis_cluster_over_tls() {
     let cluster = RedisCluster::start_tls(3, &tls_dir()).unwrap();
-    let url = cluster.tls_url().unwrap();
-    let id = unique_id("tls-cluster");
-    let server = AuthServer::start().unwrap();
-    server.register_client(ClientRegistration::new(&id, SECRET));
-    let with_ca = |cfg: ClientConfig| cfg.with_store_ca_bundle_file(tls_dir().join("ca.pem"));
-
-    let first = client(&server, &id, &url, 1, with_ca);
-    let token = first.get_token_blocking().unwrap();
-    assert_eq!(first.stats().store_errors, 0, "{:?}", first.stats());
-    let second = client(&server, &id, &url, 2, with_ca);
-    assert_eq!(second.get_token_blocking().unwrap().access_token(), token.access_token());
-    assert_eq!(second.stats().store_hits, 1, "{:?}", second.stats());
-    assert_eq!(server.request_count(&id), 1);
-    let holding: usize = cluster
-        .nodes()
-        .iter()
-        .filter(|n| String::from_utf8_lossy(&n.command(&["KEYS", "ooauthcc:*:token"]).unwrap()).contains(":token"))
-        .count();
-    assert_eq!(holding, 1, "the token is on one node");
-
-    let untrusted = client(&server, &id, &url, 3, |cfg| cfg);
-    assert!(server.is_valid_token(untrusted.get_token_blocking().unwrap().access_token()));
-    assert!(untrusted.stats().store_errors >= 1, "{:?}", untrusted.stats());
-    assert_eq!(server.request_count(&id), 2);
+    shares_over_tls_only_with_the_ca(&cluster.tls_url().unwrap(), "tls-cluster");
+    assert_eq!(cluster.nodes().iter().filter(|n| holds_a_token(n)).count(), 1, "the token is on one node");
 }
 
 #[test]
