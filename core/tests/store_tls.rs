@@ -37,43 +37,45 @@ fn trusted(cfg: ClientConfig) -> ClientConfig {
         .with_store_client_key_file(dir.join("client.key.pem"))
 }
 
-#[test]
-fn tokens_are_shared_over_tls_with_a_private_ca_and_a_client_certificate() {
-    let redis = RedisServer::start_tls(&tls_dir(), true).unwrap();
-    let url = redis.tls_url().unwrap();
-    let id = unique_id("tls-store");
+/// The bundled server with a client registered for the test `name`.
+fn registered(name: &str) -> (AuthServer, String) {
+    let id = unique_id(name);
     let server = AuthServer::start().unwrap();
     server.register_client(ClientRegistration::new(&id, SECRET));
+    (server, id)
+}
 
-    let first = client(&server, &id, &url, 1, trusted);
+/// Two clients configured by `tls` share one token request through `url`:
+/// the second takes the first one's token from Redis.
+fn two_clients_share_one_request(
+    server: &AuthServer,
+    id: &str,
+    url: &str,
+    tls: impl Fn(ClientConfig) -> ClientConfig + Copy,
+) {
+    let first = client(server, id, url, 1, tls);
     let token = first.get_token_blocking().unwrap();
     assert_eq!(first.stats().store_errors, 0, "{:?}", first.stats());
-    assert_eq!(server.request_count(&id), 1);
-
-    // A second cache entry finds the token in Redis, over TLS: no request.
-    let second = client(&server, &id, &url, 2, trusted);
+    assert_eq!(server.request_count(id), 1);
+    let second = client(server, id, url, 2, tls);
     assert_eq!(second.get_token_blocking().unwrap().access_token(), token.access_token());
     assert_eq!(second.stats().store_hits, 1, "{:?}", second.stats());
     assert_eq!(second.stats().store_errors, 0);
-    assert_eq!(server.request_count(&id), 1);
+    assert_eq!(server.request_count(id), 1);
+}
+
+#[test]
+fn tokens_are_shared_over_tls_with_a_private_ca_and_a_client_certificate() {
+    let redis = RedisServer::start_tls(&tls_dir(), true).unwrap();
+    let (server, id) = registered("tls-store");
+    two_clients_share_one_request(&server, &id, &redis.tls_url().unwrap(), trusted);
 }
 
 /// Two clients share one request through the TLS store at `url` (trusting
 /// the private CA), and one without the CA fails the store and fetches alone.
 fn shares_over_tls_only_with_the_ca(url: &str, name: &str) {
-    let id = unique_id(name);
-    let server = AuthServer::start().unwrap();
-    server.register_client(ClientRegistration::new(&id, SECRET));
-    let with_ca = |cfg: ClientConfig| cfg.with_store_ca_bundle_file(tls_dir().join("ca.pem"));
-
-    let first = client(&server, &id, url, 1, with_ca);
-    let token = first.get_token_blocking().unwrap();
-    assert_eq!(first.stats().store_errors, 0, "{:?}", first.stats());
-    let second = client(&server, &id, url, 2, with_ca);
-    assert_eq!(second.get_token_blocking().unwrap().access_token(), token.access_token());
-    assert_eq!(second.stats().store_hits, 1, "{:?}", second.stats());
-    assert_eq!(server.request_count(&id), 1);
-
+    let (server, id) = registered(name);
+    two_clients_share_one_request(&server, &id, url, |cfg| cfg.with_store_ca_bundle_file(tls_dir().join("ca.pem")));
     let untrusted = client(&server, &id, url, 3, |cfg| cfg);
     assert!(server.is_valid_token(untrusted.get_token_blocking().unwrap().access_token()));
     assert!(untrusted.stats().store_errors >= 1, "{:?}", untrusted.stats());
@@ -103,9 +105,7 @@ fn tokens_are_shared_through_a_redis_cluster_over_tls() {
 fn an_untrusted_server_certificate_or_a_missing_client_certificate_is_a_store_error() {
     let redis = RedisServer::start_tls(&tls_dir(), true).unwrap();
     let url = redis.tls_url().unwrap();
-    let id = unique_id("tls-refused");
-    let server = AuthServer::start().unwrap();
-    server.register_client(ClientRegistration::new(&id, SECRET));
+    let (server, id) = registered("tls-refused");
     // Seed Redis through a trusted client, so a store that worked would answer.
     client(&server, &id, &url, 1, trusted).get_token_blocking().unwrap();
     assert_eq!(server.request_count(&id), 1);

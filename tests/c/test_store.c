@@ -42,15 +42,28 @@ static void log_to_stderr(void *user_data, const ooauthcc_log_record *record) {
     fprintf(stderr, "[pid %d] %s: %s\n", (int)getpid(), record->target, record->message);
 }
 
-static ooauthcc_client *store_client(const ooauthcc_test_server *server, const char *redis_url, uint64_t timeout_ms,
-                                     uint64_t lease_ms) {
-    ooauthcc_config *cfg = config_for(server, CLIENT_ID, SECRET);
+/* A config of `client_id` sharing through `redis_url`, each store operation
+ * bounded by `timeout_ms`. */
+static ooauthcc_config *store_config(const ooauthcc_test_server *server, const char *client_id, const char *redis_url,
+                                     uint64_t timeout_ms) {
+    ooauthcc_config *cfg = config_for(server, client_id, SECRET);
     TRY(ooauthcc_config_set_store_url, cfg, redis_url);
     TRY(ooauthcc_config_set_store_timeout_ms, cfg, timeout_ms);
-    TRY(ooauthcc_config_set_store_lock_lease_ms, cfg, lease_ms);
+    return cfg;
+}
+
+/* The client of `cfg`, which is freed. */
+static ooauthcc_client *client_of(ooauthcc_config *cfg) {
     ooauthcc_client *client = client_from(cfg);
     ooauthcc_config_free(cfg);
     return client;
+}
+
+static ooauthcc_client *store_client(const ooauthcc_test_server *server, const char *redis_url, uint64_t timeout_ms,
+                                     uint64_t lease_ms) {
+    ooauthcc_config *cfg = store_config(server, CLIENT_ID, redis_url, timeout_ms);
+    TRY(ooauthcc_config_set_store_lock_lease_ms, cfg, lease_ms);
+    return client_of(cfg);
 }
 
 /* One process: THREADS callers, all must get the same token; writes it to `fd`. */
@@ -104,16 +117,12 @@ static ooauthcc_client *tls_client(const ooauthcc_test_server *server, const cha
     snprintf(ca, sizeof ca, "%s/ca.pem", dir);
     snprintf(cert, sizeof cert, "%s/client.pem", dir);
     snprintf(key, sizeof key, "%s/client.key.pem", dir);
-    ooauthcc_config *cfg = config_for(server, "c-store-tls", SECRET);
-    TRY(ooauthcc_config_set_store_url, cfg, url);
-    TRY(ooauthcc_config_set_store_timeout_ms, cfg, 10000);
+    ooauthcc_config *cfg = store_config(server, "c-store-tls", url, 10000);
     TRY(ooauthcc_config_set_store_ca_bundle_file, cfg, ca);
     TRY(ooauthcc_config_set_store_client_cert_file, cfg, cert);
     TRY(ooauthcc_config_set_store_client_key_file, cfg, key);
     TRY(ooauthcc_config_set_refresh_skew_ms, cfg, skew_ms);
-    ooauthcc_client *client = client_from(cfg);
-    ooauthcc_config_free(cfg);
-    return client;
+    return client_of(cfg);
 }
 
 /* Over TLS: the second client takes the first one's token from Redis. */
