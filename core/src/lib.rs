@@ -60,7 +60,10 @@ pub mod testing;
 pub mod fuzzing;
 
 pub use client::Client;
-pub use config::{AuthMethod, BasicEncoding, ClientConfig, Profiles, ScopeDelimiter};
+pub use config::{
+    AuthMethod, BasicEncoding, ClientConfig, IntoSetting, Profiles, ScopeDelimiter, SettingInfo, SettingKind,
+    SettingValue,
+};
 pub use credentials::SecretProvider;
 pub use error::{Error, ErrorKind, OAuthErrorBody, Result};
 #[doc(hidden)]

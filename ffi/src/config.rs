@@ -12,13 +12,14 @@
 
 use std::ffi::c_char;
 
-use ooauthcc_core::{AuthMethod, BasicEncoding, ClientConfig, Error, ErrorKind, ScopeDelimiter};
+use ooauthcc_core::{ClientConfig, Error};
 
 use crate::config_callback::Callbacks;
+use crate::config_set::set_enum;
 use crate::error::ooauthcc_error;
 use crate::handle::{Castable, Out, OwnershipBox, box_free, box_into_ptr, box_mut, box_ref};
 use crate::status::ooauthcc_status;
-use crate::strings::{read_str, read_string};
+use crate::strings::read_str;
 
 /// The settings of one OAuth client (token endpoint, credentials, scopes,
 /// timeouts, …): a builder you fill with the `ooauthcc_config_set_*`/`_add_*`
@@ -89,46 +90,6 @@ pub(crate) unsafe fn config_ref<'a>(cfg: *const ooauthcc_config) -> Result<&'a C
     unsafe { config_object_ref(cfg) }.map(|o| &o.config)
 }
 
-/// Reads one string argument and hands it with the config to `set`.
-///
-/// # Safety
-/// `cfg` is NULL or a live config used by this thread only; `value` is NULL or
-/// NUL-terminated.
-pub(crate) unsafe fn set_one(
-    cfg: *mut ooauthcc_config,
-    value: *const c_char,
-    arg: &str,
-    err: *mut *mut ooauthcc_error,
-    set: impl FnOnce(&mut ClientConfig, String),
-) -> ooauthcc_status {
-    ffi_status_boundary!(err, {
-        // SAFETY: forwarded contract; both are read before anything changes.
-        let (cfg, value) = unsafe { (config_mut(cfg)?, read_string(value, arg)?) };
-        set(cfg, value);
-        Ok::<(), Error>(())
-    })
-}
-
-/// Reads a name and a value and hands them with the config to `set`.
-///
-/// # Safety
-/// As [`set_one`], for both strings.
-pub(crate) unsafe fn set_pair(
-    cfg: *mut ooauthcc_config,
-    name: *const c_char,
-    value: *const c_char,
-    err: *mut *mut ooauthcc_error,
-    set: impl FnOnce(&mut ClientConfig, String, String),
-) -> ooauthcc_status {
-    ffi_status_boundary!(err, {
-        // SAFETY: forwarded contract; everything is read before anything changes.
-        let (cfg, name, value) =
-            unsafe { (config_mut(cfg)?, read_string(name, "name")?, read_string(value, "value")?) };
-        set(cfg, name, value);
-        Ok::<(), Error>(())
-    })
-}
-
 /// How the client authenticates to the token endpoint (`auth_method`), for
 /// `ooauthcc_config_set_auth_method`.
 #[repr(u32)]
@@ -179,10 +140,6 @@ pub enum ooauthcc_scope_delimiter {
     Comma = 1,
     /// A semicolon.
     Semicolon = 2,
-}
-
-fn bad_enum(arg: &str, value: u32, names: &str) -> Error {
-    Error::new(ErrorKind::InvalidArgument, format!("argument `{arg}`: unknown value {value} (expected {names})"))
 }
 
 /// A new config with every setting at its default. Set at least the token URL,
@@ -257,22 +214,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_auth_method(
     method: u32,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    ffi_status_boundary!(err, {
-        // SAFETY: `cfg` is NULL or a live config used by this thread only (C contract).
-        let cfg = unsafe { config_mut(cfg)? };
-        cfg.auth_method = match method {
-            m if m == ooauthcc_auth_method::ClientSecretBasic as u32 => AuthMethod::ClientSecretBasic,
-            m if m == ooauthcc_auth_method::ClientSecretPost as u32 => AuthMethod::ClientSecretPost,
-            m if m == ooauthcc_auth_method::Auto as u32 => AuthMethod::Auto,
-            m if m == ooauthcc_auth_method::None as u32 => AuthMethod::None,
-            m if m == ooauthcc_auth_method::ClientSecretJwt as u32 => AuthMethod::ClientSecretJwt,
-            m if m == ooauthcc_auth_method::PrivateKeyJwt as u32 => AuthMethod::PrivateKeyJwt,
-            m if m == ooauthcc_auth_method::TlsClientAuth as u32 => AuthMethod::TlsClientAuth,
-            m if m == ooauthcc_auth_method::SelfSignedTlsClientAuth as u32 => AuthMethod::SelfSignedTlsClientAuth,
-            v => return Err(bad_enum("method", v, "an ooauthcc_auth_method, 0 to 7")),
-        };
-        Ok(())
-    })
+    // SAFETY: the C contract of this function is that of `set_enum`.
+    unsafe { set_enum(cfg, "auth_method", method, err) }
 }
 
 /// Sets how `client_secret_basic` encodes the credentials (`basic_encoding`): a
@@ -284,16 +227,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_basic_encoding(
     encoding: u32,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    ffi_status_boundary!(err, {
-        // SAFETY: `cfg` is NULL or a live config used by this thread only (C contract).
-        let cfg = unsafe { config_mut(cfg)? };
-        cfg.basic_encoding = match encoding {
-            e if e == ooauthcc_basic_encoding::Rfc6749 as u32 => BasicEncoding::Rfc6749,
-            e if e == ooauthcc_basic_encoding::Rfc7617 as u32 => BasicEncoding::Rfc7617,
-            v => return Err(bad_enum("encoding", v, "an ooauthcc_basic_encoding, 0 or 1")),
-        };
-        Ok(())
-    })
+    // SAFETY: the C contract of this function is that of `set_enum`.
+    unsafe { set_enum(cfg, "basic_encoding", encoding, err) }
 }
 
 /// Sets the character that joins scopes (`scope_delimiter`): a value of
@@ -304,25 +239,19 @@ pub unsafe extern "C" fn ooauthcc_config_set_scope_delimiter(
     delimiter: u32,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    ffi_status_boundary!(err, {
-        // SAFETY: `cfg` is NULL or a live config used by this thread only (C contract).
-        let cfg = unsafe { config_mut(cfg)? };
-        cfg.scope_delimiter = match delimiter {
-            d if d == ooauthcc_scope_delimiter::Space as u32 => ScopeDelimiter::Space,
-            d if d == ooauthcc_scope_delimiter::Comma as u32 => ScopeDelimiter::Comma,
-            d if d == ooauthcc_scope_delimiter::Semicolon as u32 => ScopeDelimiter::Semicolon,
-            v => return Err(bad_enum("delimiter", v, "an ooauthcc_scope_delimiter, 0 to 2")),
-        };
-        Ok(())
-    })
+    // SAFETY: the C contract of this function is that of `set_enum`.
+    unsafe { set_enum(cfg, "scope_delimiter", delimiter, err) }
 }
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
+    use ooauthcc_core::{AuthMethod, BasicEncoding, ScopeDelimiter};
+
     use super::*;
 
-    /// The C enums must list exactly core's spellings, in the same order.
+    /// The C enums must list exactly core's spellings, in the same order: a C
+    /// value is the index of its spelling in the schema's `choices`.
     #[test]
     fn enums_cover_core() {
         assert_eq!(
@@ -340,6 +269,7 @@ mod tests {
         );
         assert_eq!(BasicEncoding::NAMES, ["rfc6749", "rfc7617"]);
         assert_eq!(ScopeDelimiter::NAMES, [" ", ",", ";"]);
+        assert_eq!(ClientConfig::setting("auth_method").map(|s| s.choices), Some(AuthMethod::NAMES));
         assert_eq!(ooauthcc_auth_method::SelfSignedTlsClientAuth as u32, 7);
         assert_eq!(ooauthcc_basic_encoding::Rfc7617 as u32, 1);
         assert_eq!(ooauthcc_scope_delimiter::Semicolon as u32, 2);

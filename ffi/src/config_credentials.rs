@@ -9,18 +9,11 @@
 //! give `OOAUTHCC_STATUS_NULL_ARGUMENT`, bad UTF-8 `INVALID_ARGUMENT`.
 
 use std::ffi::c_char;
-use std::path::PathBuf;
 
-use ooauthcc_core::Secret;
-
-use crate::config::{ooauthcc_config, set_one};
+use crate::config::ooauthcc_config;
+use crate::config_set::set_text;
 use crate::error::ooauthcc_error;
 use crate::status::ooauthcc_status;
-
-/// `None` for the empty string.
-fn non_empty(v: String) -> Option<String> {
-    (!v.is_empty()).then_some(v)
-}
 
 /// Sets the client secret (`client_secret`). The library keeps its copy in
 /// memory that is wiped when freed, and never prints it; you may wipe yours
@@ -31,8 +24,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_client_secret(
     secret: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, secret, "secret", err, |c, v| c.client_secret = Some(Secret::new(v))) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "client_secret", secret, err) }
 }
 
 /// Reads the client secret from this file at every token request
@@ -43,8 +36,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_client_secret_file(
     path: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, path, "path", err, |c, v| c.client_secret_file = non_empty(v).map(PathBuf::from)) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "client_secret_file", path, err) }
 }
 
 /// Reads the client secret from this environment variable at every token
@@ -55,8 +48,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_client_secret_env(
     name: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, name, "name", err, |c, v| c.client_secret_env = non_empty(v)) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "client_secret_env", name, err) }
 }
 
 /// Sets the private key of `private_key_jwt` (`private_key`), PEM (PKCS#8;
@@ -67,8 +60,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_private_key(
     pem: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, pem, "pem", err, |c, v| c.private_key = Some(Secret::new(v))) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "private_key", pem, err) }
 }
 
 /// Reads the PEM private key from this file at every token request
@@ -79,8 +72,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_private_key_file(
     path: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, path, "path", err, |c, v| c.private_key_file = non_empty(v).map(PathBuf::from)) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "private_key_file", path, err) }
 }
 
 /// Reads the PEM private key from this environment variable at every token
@@ -91,8 +84,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_private_key_env(
     name: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, name, "name", err, |c, v| c.private_key_env = non_empty(v)) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "private_key_env", name, err) }
 }
 
 /// Sets the JWS algorithm of client assertions (`signing_alg`):
@@ -104,8 +97,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_signing_alg(
     alg: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, alg, "alg", err, |c, v| c.signing_alg = non_empty(v)) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "signing_alg", alg, err) }
 }
 
 /// Sets the `kid` header of client assertions (`key_id`), for servers that
@@ -116,8 +109,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_key_id(
     key_id: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, key_id, "key_id", err, |c, v| c.key_id = non_empty(v)) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "key_id", key_id, err) }
 }
 
 /// Sets the `aud` claim of client assertions (`assertion_audience`; default:
@@ -128,6 +121,6 @@ pub unsafe extern "C" fn ooauthcc_config_set_assertion_audience(
     audience: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, audience, "audience", err, |c, v| c.assertion_audience = non_empty(v)) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "assertion_audience", audience, err) }
 }

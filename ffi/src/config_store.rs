@@ -3,12 +3,9 @@
 //! per renewal (see the README's "Sharing tokens across processes").
 
 use std::ffi::c_char;
-use std::path::PathBuf;
 
-use ooauthcc_core::Secret;
-
-use crate::config::{ooauthcc_config, set_one};
-use crate::config_tuning::{millis, set};
+use crate::config::ooauthcc_config;
+use crate::config_set::{set_millis, set_text};
 use crate::error::ooauthcc_error;
 use crate::status::ooauthcc_status;
 
@@ -27,8 +24,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_store_url(
     url: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, url, "url", err, |c, v| c.store_url = (!v.is_empty()).then(|| Secret::new(v))) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "store_url", url, err) }
 }
 
 /// Sets the lease of the cross-process fetch lock (`store_lock_lease`, default
@@ -40,13 +37,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_store_lock_lease_ms(
     ms: u64,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: `cfg` is NULL or a live config used by this thread only (C contract).
-    unsafe {
-        set(cfg, err, |c| {
-            c.store_lock_lease = millis("store_lock_lease", ms)?;
-            Ok(())
-        })
-    }
+    // SAFETY: the C contract of this function is that of `set_millis`.
+    unsafe { set_millis(cfg, "store_lock_lease", ms, err) }
 }
 
 /// Sets the deadline of one store operation (`store_timeout`, default 500 ms):
@@ -57,18 +49,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_store_timeout_ms(
     ms: u64,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: `cfg` is NULL or a live config used by this thread only (C contract).
-    unsafe {
-        set(cfg, err, |c| {
-            c.store_timeout = millis("store_timeout", ms)?;
-            Ok(())
-        })
-    }
-}
-
-/// The path of one of the store's TLS files: the empty string unsets it.
-fn path(v: String) -> Option<PathBuf> {
-    (!v.is_empty()).then(|| PathBuf::from(v))
+    // SAFETY: the C contract of this function is that of `set_millis`.
+    unsafe { set_millis(cfg, "store_timeout", ms, err) }
 }
 
 /// Trusts the certificates of this PEM file for a TLS store (`rediss://…`),
@@ -79,8 +61,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_store_ca_bundle_file(
     file: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, file, "file", err, |c, v| c.store_ca_bundle_file = path(v)) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "store_ca_bundle_file", file, err) }
 }
 
 /// Presents the certificate of this PEM file to a TLS store that asks for one
@@ -91,8 +73,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_store_client_cert_file(
     file: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, file, "file", err, |c, v| c.store_client_cert_file = path(v)) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "store_client_cert_file", file, err) }
 }
 
 /// The private key (PEM file) of the store's client certificate
@@ -103,6 +85,6 @@ pub unsafe extern "C" fn ooauthcc_config_set_store_client_key_file(
     file: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, file, "file", err, |c, v| c.store_client_key_file = path(v)) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "store_client_key_file", file, err) }
 }

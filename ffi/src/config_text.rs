@@ -9,7 +9,8 @@
 
 use std::ffi::c_char;
 
-use crate::config::{ooauthcc_config, set_one, set_pair};
+use crate::config::ooauthcc_config;
+use crate::config_set::{add_entry, add_item, set_text};
 use crate::error::ooauthcc_error;
 use crate::status::ooauthcc_status;
 
@@ -22,8 +23,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_token_url(
     url: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, url, "url", err, |c, v| c.token_url = v) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "token_url", url, err) }
 }
 
 /// Sets the authorization server's issuer identifier (`issuer`): with no
@@ -35,8 +36,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_issuer(
     issuer: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, issuer, "issuer", err, |c, v| c.issuer = (!v.is_empty()).then_some(v)) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "issuer", issuer, err) }
 }
 
 /// Sets the client identifier (`client_id`).
@@ -46,8 +47,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_client_id(
     client_id: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, client_id, "client_id", err, |c, v| c.client_id = v) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "client_id", client_id, err) }
 }
 
 /// Adds one scope to request (`scopes`). Order does not matter; duplicates are
@@ -58,8 +59,8 @@ pub unsafe extern "C" fn ooauthcc_config_add_scope(
     scope: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, scope, "scope", err, |c, v| c.scopes.push(v)) }
+    // SAFETY: the C contract of this function is that of `add_item`.
+    unsafe { add_item(cfg, "scopes", scope, err) }
 }
 
 /// Sets the form parameter that carries the scopes (`scope_param`, default `scope`).
@@ -69,8 +70,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_scope_param(
     name: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, name, "name", err, |c, v| c.scope_param = v) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "scope_param", name, err) }
 }
 
 /// Sets the `audience` parameter (Auth0, Okta, …); the empty string removes it.
@@ -80,8 +81,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_audience(
     audience: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, audience, "audience", err, |c, v| c.audience = (!v.is_empty()).then_some(v)) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "audience", audience, err) }
 }
 
 /// Adds one RFC 8707 resource indicator (`resources`), an absolute URI; each
@@ -92,8 +93,8 @@ pub unsafe extern "C" fn ooauthcc_config_add_resource(
     resource: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, resource, "resource", err, |c, v| c.resources.push(v)) }
+    // SAFETY: the C contract of this function is that of `add_item`.
+    unsafe { add_item(cfg, "resources", resource, err) }
 }
 
 /// Adds (or replaces) one extra form parameter sent with every token request
@@ -105,12 +106,8 @@ pub unsafe extern "C" fn ooauthcc_config_add_extra_param(
     value: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_pair`.
-    unsafe {
-        set_pair(cfg, name, value, err, |c, n, v| {
-            c.extra_params.insert(n, v);
-        })
-    }
+    // SAFETY: the C contract of this function is that of `add_entry`.
+    unsafe { add_entry(cfg, "extra_params", name, value, err) }
 }
 
 /// Adds (or replaces) one extra HTTP header sent with every token request
@@ -122,12 +119,8 @@ pub unsafe extern "C" fn ooauthcc_config_add_extra_header(
     value: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_pair`.
-    unsafe {
-        set_pair(cfg, name, value, err, |c, n, v| {
-            c.extra_headers.insert(n, v);
-        })
-    }
+    // SAFETY: the C contract of this function is that of `add_entry`.
+    unsafe { add_entry(cfg, "extra_headers", name, value, err) }
 }
 
 /// Adds (or replaces) one cookie sent with every token request (`cookies`).
@@ -138,12 +131,8 @@ pub unsafe extern "C" fn ooauthcc_config_add_cookie(
     value: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_pair`.
-    unsafe {
-        set_pair(cfg, name, value, err, |c, n, v| {
-            c.cookies.insert(n, v);
-        })
-    }
+    // SAFETY: the C contract of this function is that of `add_entry`.
+    unsafe { add_entry(cfg, "cookies", name, value, err) }
 }
 
 /// Sets the `grant_type` (`grant_type`, default `client_credentials`).
@@ -153,8 +142,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_grant_type(
     grant_type: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, grant_type, "grant_type", err, |c, v| c.grant_type = v) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "grant_type", grant_type, err) }
 }
 
 /// Sets where the token object sits in the response (`token_path`), as
@@ -166,8 +155,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_token_path(
     path: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, path, "path", err, |c, v| c.token_path = v) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "token_path", path, err) }
 }
 
 /// Sets the word before the token in the header (`token_prefix`, default
@@ -178,8 +167,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_token_prefix(
     prefix: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, prefix, "prefix", err, |c, v| c.token_prefix = v) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "token_prefix", prefix, err) }
 }
 
 /// Sets the header that carries the token (`header_name`, default `Authorization`).
@@ -189,8 +178,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_header_name(
     name: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, name, "name", err, |c, v| c.header_name = v) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "header_name", name, err) }
 }
 
 /// Sends the token as this query parameter instead of a header (`query_param`);
@@ -202,8 +191,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_query_param(
     name: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, name, "name", err, |c, v| c.query_param = (!v.is_empty()).then_some(v)) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "query_param", name, err) }
 }
 
 /// Adds one host the token may be sent to (`allowed_hosts`): `api.example.com`
@@ -215,6 +204,6 @@ pub unsafe extern "C" fn ooauthcc_config_add_allowed_host(
     host: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, host, "host", err, |c, v| c.allowed_hosts.push(v)) }
+    // SAFETY: the C contract of this function is that of `add_item`.
+    unsafe { add_item(cfg, "allowed_hosts", host, err) }
 }

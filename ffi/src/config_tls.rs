@@ -6,18 +6,11 @@
 //! `INVALID_ARGUMENT`; the PEM itself is checked by `ooauthcc_client_new`.
 
 use std::ffi::c_char;
-use std::path::PathBuf;
 
-use ooauthcc_core::Secret;
-
-use crate::config::{ooauthcc_config, set_one};
+use crate::config::ooauthcc_config;
+use crate::config_set::set_text;
 use crate::error::ooauthcc_error;
 use crate::status::ooauthcc_status;
-
-/// `None` for the empty string.
-fn non_empty(v: String) -> Option<String> {
-    (!v.is_empty()).then_some(v)
-}
 
 /// Sets the client certificate presented to the token endpoint
 /// (`client_cert`): PEM, leaf first.
@@ -27,8 +20,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_client_cert(
     pem: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, pem, "pem", err, |c, v| c.client_cert = non_empty(v)) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "client_cert", pem, err) }
 }
 
 /// Reads the client certificate from this PEM file when the client is built
@@ -39,8 +32,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_client_cert_file(
     path: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, path, "path", err, |c, v| c.client_cert_file = non_empty(v).map(PathBuf::from)) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "client_cert_file", path, err) }
 }
 
 /// Sets the private key of the client certificate (`client_key`): PEM
@@ -51,8 +44,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_client_key(
     pem: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, pem, "pem", err, |c, v| c.client_key = non_empty(v).map(Secret::new)) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "client_key", pem, err) }
 }
 
 /// Reads the client certificate's private key from this PEM file when the
@@ -63,8 +56,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_client_key_file(
     path: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, path, "path", err, |c, v| c.client_key_file = non_empty(v).map(PathBuf::from)) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "client_key_file", path, err) }
 }
 
 /// Adds these trust anchors (a PEM bundle) to the system's, for a token
@@ -75,8 +68,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_ca_bundle(
     pem: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, pem, "pem", err, |c, v| c.ca_bundle = non_empty(v)) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "ca_bundle", pem, err) }
 }
 
 /// Reads the extra trust anchors from this PEM file when the client is built
@@ -87,6 +80,6 @@ pub unsafe extern "C" fn ooauthcc_config_set_ca_bundle_file(
     path: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: the C contract of this function is that of `set_one`.
-    unsafe { set_one(cfg, path, "path", err, |c, v| c.ca_bundle_file = non_empty(v).map(PathBuf::from)) }
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "ca_bundle_file", path, err) }
 }

@@ -5,35 +5,10 @@
 //! core's rule for documents (such values are typos). Everything else is
 //! checked by `ooauthcc_client_new` or `ooauthcc_config_validate`.
 
-use std::time::Duration;
-
-use ooauthcc_core::{ClientConfig, Error};
-
-use crate::config::{config_mut, ooauthcc_config};
+use crate::config::ooauthcc_config;
+use crate::config_set::{set_bool, set_count, set_fraction, set_millis};
 use crate::error::ooauthcc_error;
 use crate::status::ooauthcc_status;
-
-/// Assigns one setting through `set`.
-///
-/// # Safety
-/// `cfg` is NULL or a live config used by this thread only.
-pub(crate) unsafe fn set(
-    cfg: *mut ooauthcc_config,
-    err: *mut *mut ooauthcc_error,
-    set: impl FnOnce(&mut ClientConfig) -> Result<(), Error>,
-) -> ooauthcc_status {
-    ffi_status_boundary!(err, {
-        // SAFETY: forwarded contract.
-        set(unsafe { config_mut(cfg)? })
-    })
-}
-
-/// `ms` as a duration for `setting`, under core's rule for every duration
-/// setting (at most a year; the same check and message as in documents).
-pub(crate) fn millis(setting: &str, ms: u64) -> Result<Duration, Error> {
-    ClientConfig::duration_from_secs(setting, ms as f64 / 1000.0)?;
-    Ok(Duration::from_millis(ms))
-}
 
 /// Sets the lifetime assumed when the response has no `expires_in` and the
 /// token is not a JWT with `exp` (`default_lifetime`, default 300 000 ms).
@@ -43,13 +18,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_default_lifetime_ms(
     ms: u64,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: `cfg` is NULL or a live config used by this thread only (C contract).
-    unsafe {
-        set(cfg, err, |c| {
-            c.default_lifetime = millis("default_lifetime", ms)?;
-            Ok(())
-        })
-    }
+    // SAFETY: the C contract of this function is that of `set_millis`.
+    unsafe { set_millis(cfg, "default_lifetime", ms, err) }
 }
 
 /// Sets the TCP and TLS connect timeout of token requests (`connect_timeout`,
@@ -60,13 +30,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_connect_timeout_ms(
     ms: u64,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: `cfg` is NULL or a live config used by this thread only (C contract).
-    unsafe {
-        set(cfg, err, |c| {
-            c.connect_timeout = millis("connect_timeout", ms)?;
-            Ok(())
-        })
-    }
+    // SAFETY: the C contract of this function is that of `set_millis`.
+    unsafe { set_millis(cfg, "connect_timeout", ms, err) }
 }
 
 /// Sets the timeout of one whole token request, connect to last byte
@@ -77,13 +42,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_request_timeout_ms(
     ms: u64,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: `cfg` is NULL or a live config used by this thread only (C contract).
-    unsafe {
-        set(cfg, err, |c| {
-            c.request_timeout = millis("request_timeout", ms)?;
-            Ok(())
-        })
-    }
+    // SAFETY: the C contract of this function is that of `set_millis`.
+    unsafe { set_millis(cfg, "request_timeout", ms, err) }
 }
 
 /// Sets how long `ooauthcc_client_get_token` waits when called with a timeout
@@ -94,13 +54,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_get_timeout_ms(
     ms: u64,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: `cfg` is NULL or a live config used by this thread only (C contract).
-    unsafe {
-        set(cfg, err, |c| {
-            c.get_timeout = millis("get_timeout", ms)?;
-            Ok(())
-        })
-    }
+    // SAFETY: the C contract of this function is that of `set_millis`.
+    unsafe { set_millis(cfg, "get_timeout", ms, err) }
 }
 
 /// Sets how long before its expiry a token counts as expired (`refresh_skew`,
@@ -111,13 +66,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_refresh_skew_ms(
     ms: u64,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: `cfg` is NULL or a live config used by this thread only (C contract).
-    unsafe {
-        set(cfg, err, |c| {
-            c.refresh_skew = millis("refresh_skew", ms)?;
-            Ok(())
-        })
-    }
+    // SAFETY: the C contract of this function is that of `set_millis`.
+    unsafe { set_millis(cfg, "refresh_skew", ms, err) }
 }
 
 /// Sets how long a client assertion (`client_secret_jwt`, `private_key_jwt`)
@@ -128,13 +78,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_assertion_lifetime_ms(
     ms: u64,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: `cfg` is NULL or a live config used by this thread only (C contract).
-    unsafe {
-        set(cfg, err, |c| {
-            c.assertion_lifetime = millis("assertion_lifetime", ms)?;
-            Ok(())
-        })
-    }
+    // SAFETY: the C contract of this function is that of `set_millis`.
+    unsafe { set_millis(cfg, "assertion_lifetime", ms, err) }
 }
 
 /// Sets the fraction of the usable lifetime after which one background refresh
@@ -146,13 +91,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_refresh_ahead(
     fraction: f64,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: `cfg` is NULL or a live config used by this thread only (C contract).
-    unsafe {
-        set(cfg, err, |c| {
-            c.refresh_ahead = fraction;
-            Ok(())
-        })
-    }
+    // SAFETY: the C contract of this function is that of `set_fraction`.
+    unsafe { set_fraction(cfg, "refresh_ahead", fraction, err) }
 }
 
 /// Sets the random spread around `refresh_ahead` (`refresh_jitter`, default
@@ -163,13 +103,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_refresh_jitter(
     fraction: f64,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: `cfg` is NULL or a live config used by this thread only (C contract).
-    unsafe {
-        set(cfg, err, |c| {
-            c.refresh_jitter = fraction;
-            Ok(())
-        })
-    }
+    // SAFETY: the C contract of this function is that of `set_fraction`.
+    unsafe { set_fraction(cfg, "refresh_jitter", fraction, err) }
 }
 
 /// Sets how many times a transient failure (connect error, timeout, 5xx, 429)
@@ -180,13 +115,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_max_retries(
     retries: u32,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: `cfg` is NULL or a live config used by this thread only (C contract).
-    unsafe {
-        set(cfg, err, |c| {
-            c.max_retries = retries;
-            Ok(())
-        })
-    }
+    // SAFETY: the C contract of this function is that of `set_count`.
+    unsafe { set_count(cfg, "max_retries", retries, err) }
 }
 
 /// Sets the first retry delay, doubled each retry with jitter
@@ -197,13 +127,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_retry_base_delay_ms(
     ms: u64,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: `cfg` is NULL or a live config used by this thread only (C contract).
-    unsafe {
-        set(cfg, err, |c| {
-            c.retry_base_delay = millis("retry_base_delay", ms)?;
-            Ok(())
-        })
-    }
+    // SAFETY: the C contract of this function is that of `set_millis`.
+    unsafe { set_millis(cfg, "retry_base_delay", ms, err) }
 }
 
 /// Sets the cap of one retry delay, also of a server's `Retry-After`
@@ -214,13 +139,8 @@ pub unsafe extern "C" fn ooauthcc_config_set_retry_max_delay_ms(
     ms: u64,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: `cfg` is NULL or a live config used by this thread only (C contract).
-    unsafe {
-        set(cfg, err, |c| {
-            c.retry_max_delay = millis("retry_max_delay", ms)?;
-            Ok(())
-        })
-    }
+    // SAFETY: the C contract of this function is that of `set_millis`.
+    unsafe { set_millis(cfg, "retry_max_delay", ms, err) }
 }
 
 /// Allows `http://` token endpoints on hosts other than loopback
@@ -231,11 +151,6 @@ pub unsafe extern "C" fn ooauthcc_config_set_allow_insecure_http(
     allow: bool,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    // SAFETY: `cfg` is NULL or a live config used by this thread only (C contract).
-    unsafe {
-        set(cfg, err, |c| {
-            c.allow_insecure_http = allow;
-            Ok(())
-        })
-    }
+    // SAFETY: the C contract of this function is that of `set_bool`.
+    unsafe { set_bool(cfg, "allow_insecure_http", allow, err) }
 }

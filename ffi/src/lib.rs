@@ -41,6 +41,7 @@ pub mod client;
 pub mod config;
 pub mod config_callback;
 pub mod config_credentials;
+mod config_set;
 pub mod config_store;
 pub mod config_text;
 pub mod config_tls;

@@ -1,105 +1,65 @@
-//! Every setting of core's `ClientConfig` can be set from C.
+//! Every setting of core's schema can be set from C, by a setter whose name
+//! and parameter types follow from the setting's name and kind:
 //!
-//! The list of settings comes from core itself (`ClientConfig::FIELDS`), so a
-//! setting added to core fails this test, naming it, until it has a C setter
-//! here and in the header. The Rust-only callback settings
-//! (`ClientConfig::RUST_ONLY_FIELDS`, not fields of documents) have C callback
-//! setters, checked the same way.
+//! | kind | C setter |
+//! |---|---|
+//! | text, secret, PEM, path | `ooauthcc_config_set_<name>(cfg, const char *, err)` |
+//! | seconds | `ooauthcc_config_set_<name>_ms(cfg, uint64_t, err)` |
+//! | fraction / count / bool / enum | `ooauthcc_config_set_<name>(cfg, double / uint32_t / bool / uint32_t, err)` |
+//! | list | `ooauthcc_config_add_<name without the plural s>(cfg, const char *, err)` |
+//! | map | `ooauthcc_config_add_<name without the plural s>(cfg, const char *name, const char *value, err)` |
+//! | callback | `ooauthcc_config_set_<name without _provider>_callback(cfg, …)` |
+//!
+//! The list comes from core itself (`ClientConfig::SCHEMA`), so a setting added
+//! to core fails this test, naming the C function it needs.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use ooauthcc_core::ClientConfig;
+use ooauthcc_core::{ClientConfig, SettingInfo, SettingKind};
 
-/// Setting → the C function that sets it (`config_from_json` reaches them all too).
-const C_SETTERS: &[(&str, &str)] = &[
-    ("token_url", "ooauthcc_config_set_token_url"),
-    ("issuer", "ooauthcc_config_set_issuer"),
-    ("client_id", "ooauthcc_config_set_client_id"),
-    ("client_secret", "ooauthcc_config_set_client_secret"),
-    ("client_secret_file", "ooauthcc_config_set_client_secret_file"),
-    ("client_secret_env", "ooauthcc_config_set_client_secret_env"),
-    ("private_key", "ooauthcc_config_set_private_key"),
-    ("private_key_file", "ooauthcc_config_set_private_key_file"),
-    ("private_key_env", "ooauthcc_config_set_private_key_env"),
-    ("signing_alg", "ooauthcc_config_set_signing_alg"),
-    ("key_id", "ooauthcc_config_set_key_id"),
-    ("assertion_audience", "ooauthcc_config_set_assertion_audience"),
-    ("assertion_lifetime", "ooauthcc_config_set_assertion_lifetime_ms"),
-    ("client_cert", "ooauthcc_config_set_client_cert"),
-    ("client_cert_file", "ooauthcc_config_set_client_cert_file"),
-    ("client_key", "ooauthcc_config_set_client_key"),
-    ("client_key_file", "ooauthcc_config_set_client_key_file"),
-    ("ca_bundle", "ooauthcc_config_set_ca_bundle"),
-    ("ca_bundle_file", "ooauthcc_config_set_ca_bundle_file"),
-    ("scopes", "ooauthcc_config_add_scope"),
-    ("scope_delimiter", "ooauthcc_config_set_scope_delimiter"),
-    ("scope_param", "ooauthcc_config_set_scope_param"),
-    ("audience", "ooauthcc_config_set_audience"),
-    ("resources", "ooauthcc_config_add_resource"),
-    ("extra_params", "ooauthcc_config_add_extra_param"),
-    ("extra_headers", "ooauthcc_config_add_extra_header"),
-    ("cookies", "ooauthcc_config_add_cookie"),
-    ("grant_type", "ooauthcc_config_set_grant_type"),
-    ("auth_method", "ooauthcc_config_set_auth_method"),
-    ("basic_encoding", "ooauthcc_config_set_basic_encoding"),
-    ("token_path", "ooauthcc_config_set_token_path"),
-    ("default_lifetime", "ooauthcc_config_set_default_lifetime_ms"),
-    ("connect_timeout", "ooauthcc_config_set_connect_timeout_ms"),
-    ("request_timeout", "ooauthcc_config_set_request_timeout_ms"),
-    ("get_timeout", "ooauthcc_config_set_get_timeout_ms"),
-    ("refresh_skew", "ooauthcc_config_set_refresh_skew_ms"),
-    ("refresh_ahead", "ooauthcc_config_set_refresh_ahead"),
-    ("refresh_jitter", "ooauthcc_config_set_refresh_jitter"),
-    ("max_retries", "ooauthcc_config_set_max_retries"),
-    ("retry_base_delay", "ooauthcc_config_set_retry_base_delay_ms"),
-    ("retry_max_delay", "ooauthcc_config_set_retry_max_delay_ms"),
-    ("allow_insecure_http", "ooauthcc_config_set_allow_insecure_http"),
-    ("token_prefix", "ooauthcc_config_set_token_prefix"),
-    ("header_name", "ooauthcc_config_set_header_name"),
-    ("query_param", "ooauthcc_config_set_query_param"),
-    ("allowed_hosts", "ooauthcc_config_add_allowed_host"),
-    ("store_url", "ooauthcc_config_set_store_url"),
-    ("store_lock_lease", "ooauthcc_config_set_store_lock_lease_ms"),
-    ("store_timeout", "ooauthcc_config_set_store_timeout_ms"),
-    ("store_ca_bundle_file", "ooauthcc_config_set_store_ca_bundle_file"),
-    ("store_client_cert_file", "ooauthcc_config_set_store_client_cert_file"),
-    ("store_client_key_file", "ooauthcc_config_set_store_client_key_file"),
-];
-
-/// Rust-only callback setting → the C function that sets a C callback for it.
-const C_CALLBACK_SETTERS: &[(&str, &str)] = &[
-    ("client_secret_provider", "ooauthcc_config_set_client_secret_callback"),
-    ("private_key_provider", "ooauthcc_config_set_private_key_callback"),
-];
-
-/// The settings core accepts in documents (tested in core against its schema).
-fn core_settings() -> Vec<String> {
-    ClientConfig::FIELDS.iter().map(|f| (*f).to_owned()).collect()
-}
-
-#[test]
-fn every_setting_has_a_c_setter() {
-    let settings = core_settings();
-    assert!(settings.len() >= 30, "could not read the settings from {settings:?}");
-    let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../include/ooauthcc.h")).unwrap();
-    for setting in &settings {
-        let Some((_, setter)) = C_SETTERS.iter().find(|(name, _)| name == setting) else {
-            panic!("core setting `{setting}` has no C setter: add one in ffi/src/config_*.rs and to C_SETTERS")
-        };
-        assert!(header.contains(&format!("ooauthcc_status {setter}(")), "{setter} is not in the header");
-    }
-    for (name, _) in C_SETTERS {
-        assert!(settings.iter().any(|s| s == name), "`{name}` is no longer a core setting");
+/// The C declaration prefix a setting's setter must have in the header.
+fn expected_declaration(s: &SettingInfo) -> String {
+    let singular = s.name.strip_suffix('s').unwrap_or(s.name);
+    let cfg = "struct ooauthcc_config *cfg,";
+    match s.kind {
+        SettingKind::Seconds => format!("ooauthcc_config_set_{}_ms({cfg} uint64_t", s.name),
+        SettingKind::Fraction => format!("ooauthcc_config_set_{}({cfg} double", s.name),
+        SettingKind::Count | SettingKind::Enum => format!("ooauthcc_config_set_{}({cfg} uint32_t", s.name),
+        SettingKind::Bool => format!("ooauthcc_config_set_{}({cfg} bool", s.name),
+        SettingKind::List | SettingKind::WordList => format!("ooauthcc_config_add_{singular}({cfg} const char *"),
+        SettingKind::Map => format!("ooauthcc_config_add_{singular}({cfg} const char *name, const char *value"),
+        SettingKind::Callback => {
+            format!("ooauthcc_config_set_{}_callback({cfg}", s.name.strip_suffix("_provider").unwrap_or(s.name))
+        }
+        _ => format!("ooauthcc_config_set_{}({cfg} const char *", s.name),
     }
 }
 
+/// The header with each declaration on one line (cbindgen wraps long ones).
+fn header() -> String {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../include/ooauthcc.h")).unwrap();
+    text.split_whitespace().collect::<Vec<_>>().join(" ").replace("( ", "(")
+}
+
 #[test]
-fn every_callback_setting_has_a_c_setter() {
-    let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../include/ooauthcc.h")).unwrap();
-    for setting in ClientConfig::RUST_ONLY_FIELDS {
-        let Some((_, setter)) = C_CALLBACK_SETTERS.iter().find(|(name, _)| name == setting) else {
-            panic!("core callback setting `{setting}` has no C setter: add one and list it in C_CALLBACK_SETTERS")
-        };
-        assert!(header.contains(&format!("ooauthcc_status {setter}(")), "{setter} is not in the header");
+fn every_setting_has_a_c_setter_of_its_kind() {
+    let header = header();
+    assert!(ClientConfig::SCHEMA.len() >= 30);
+    let missing: Vec<String> = ClientConfig::SCHEMA
+        .iter()
+        .map(expected_declaration)
+        .filter(|decl| !header.contains(&format!("ooauthcc_status {decl}")))
+        .collect();
+    assert!(missing.is_empty(), "settings without a C setter (add one in ffi/src/config_*.rs): {missing:#?}");
+}
+
+#[test]
+fn every_c_setter_is_a_setting() {
+    let header = header();
+    let known: Vec<String> = ClientConfig::SCHEMA.iter().map(expected_declaration).collect();
+    for decl in header.split("ooauthcc_status ").skip(1) {
+        let is_setter = decl.starts_with("ooauthcc_config_set_") || decl.starts_with("ooauthcc_config_add_");
+        if is_setter && !known.iter().any(|k| decl.starts_with(k.as_str())) {
+            panic!("C setter without a schema setting: {}", &decl[..decl.find(')').unwrap_or(decl.len())]);
+        }
     }
-    assert_eq!(C_CALLBACK_SETTERS.len(), ClientConfig::RUST_ONLY_FIELDS.len());
 }

@@ -1,11 +1,13 @@
 """Type stubs of the native module ``ooauthcc._ooauthcc`` (written by hand,
-checked against the built module by ``mypy.stubtest``)."""
+checked against the built module by ``mypy.stubtest``; the keyword arguments of
+``Client`` are generated from core's settings schema by
+``OOAUTHCC_BLESS=1 cargo test -p ooauthcc-core --test schema_docs``)."""
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from os import PathLike
 from datetime import datetime, timedelta
 from types import TracebackType
-from typing import Any, Optional, Union, final
+from typing import Any, Literal, Optional, Union, final
 
 from typing_extensions import Self, TypeAlias, disjoint_base
 
@@ -17,7 +19,7 @@ __all__ = [
     "Fault",
     "RecordedRequest",
     "SETTINGS",
-    "_CORE_FIELDS",
+    "_SCHEMA",
     "_ERROR_KINDS",
     "Stats",
     "Token",
@@ -31,7 +33,7 @@ __version__: str
 CORE_VERSION: str
 ENV_PREFIX: str
 SETTINGS: list[str]
-_CORE_FIELDS: list[str]  # core ClientConfig::FIELDS + RUST_ONLY_FIELDS, for a consistency test
+_SCHEMA: list[tuple[str, str, list[str], str]]  # core's schema: (name, kind, choices, summary)
 _ERROR_KINDS: list[tuple[int, str]]  # core ErrorKind::ALL as (code, name), for a consistency test
 
 _Seconds: TypeAlias = Union[float, timedelta]
@@ -43,6 +45,7 @@ class Client:
 
     def __new__(
         cls,
+        # settings: generated from ClientConfig::SCHEMA
         token_url: Optional[str] = None,
         client_id: Optional[str] = None,
         client_secret: Optional[str] = None,
@@ -66,7 +69,7 @@ class Client:
         ca_bundle: Optional[str] = None,
         ca_bundle_file: Optional[_Path] = None,
         scopes: Union[str, Iterable[str], None] = None,
-        scope_delimiter: Optional[str] = None,
+        scope_delimiter: Optional[Literal[" ", ",", ";"]] = None,
         scope_param: Optional[str] = None,
         audience: Optional[str] = None,
         resources: Optional[Iterable[str]] = None,
@@ -74,8 +77,8 @@ class Client:
         extra_headers: Optional[Mapping[str, str]] = None,
         cookies: Optional[Mapping[str, str]] = None,
         grant_type: Optional[str] = None,
-        auth_method: Optional[str] = None,
-        basic_encoding: Optional[str] = None,
+        auth_method: Optional[Literal["client_secret_basic", "client_secret_post", "auto", "none", "client_secret_jwt", "private_key_jwt", "tls_client_auth", "self_signed_tls_client_auth"]] = None,
+        basic_encoding: Optional[Literal["rfc6749", "rfc7617"]] = None,
         token_path: Optional[str] = None,
         default_lifetime: Optional[_Seconds] = None,
         connect_timeout: Optional[_Seconds] = None,
@@ -98,6 +101,7 @@ class Client:
         store_ca_bundle_file: Optional[_Path] = None,
         store_client_cert_file: Optional[_Path] = None,
         store_client_key_file: Optional[_Path] = None,
+        # settings: end
     ) -> Self: ...
     @classmethod
     def from_dict(cls, settings: Mapping[str, Any]) -> Client: ...

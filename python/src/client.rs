@@ -143,9 +143,9 @@ impl PyClient {
             if let Some(settings) = settings {
                 keys = settings.keys().iter().map(|k| k.extract::<String>()).collect::<PyResult<Vec<_>>>()?;
                 for (key, (_, value)) in keys.iter().zip(settings.iter()) {
-                    match config::SETTINGS.iter().find(|(n, _)| *n == key.as_str()) {
-                        Some((name, _)) if !matches!(*name, "token_url" | "client_id" | "client_secret") => {
-                            pairs.push((name, Some(value)));
+                    match ClientConfig::setting(key) {
+                        Some(info) if !matches!(info.name, "token_url" | "client_id" | "client_secret") => {
+                            pairs.push((info.name, Some(value)));
                         }
                         Some(_) => {
                             return Err(PyTypeError::new_err(format!(

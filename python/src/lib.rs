@@ -43,14 +43,12 @@ mod _ooauthcc {
         m.add("__version__", python_version(ooauthcc_core::VERSION))?;
         m.add("CORE_VERSION", ooauthcc_core::VERSION)?;
         m.add("ENV_PREFIX", crate::config::ENV_PREFIX)?;
-        m.add("SETTINGS", crate::config::SETTINGS.iter().map(|(n, _)| *n).collect::<Vec<_>>())?;
-        // The core's own list, so a test notices a core setting Python lacks.
-        let core_fields: Vec<&str> = ooauthcc_core::ClientConfig::FIELDS
-            .iter()
-            .chain(ooauthcc_core::ClientConfig::RUST_ONLY_FIELDS)
-            .copied()
-            .collect();
-        m.add("_CORE_FIELDS", core_fields)?;
+        let schema = ooauthcc_core::ClientConfig::SCHEMA;
+        m.add("SETTINGS", schema.iter().map(|s| s.name).collect::<Vec<_>>())?;
+        // (name, kind, choices, summary): the stub test checks each keyword's type against its kind.
+        let described: Vec<(&str, &str, Vec<&str>, String)> =
+            schema.iter().map(|s| (s.name, s.kind.name(), s.choices.to_vec(), s.summary())).collect();
+        m.add("_SCHEMA", described)?;
         // Core's error kinds as (code, name), so a test notices an exception class out of step.
         let kinds: Vec<(u32, &str)> = ooauthcc_core::ErrorKind::ALL.iter().map(|k| (k.code(), k.name())).collect();
         m.add("_ERROR_KINDS", kinds)?;

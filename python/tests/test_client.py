@@ -218,7 +218,29 @@ def test_stub_lists_every_setting() -> None:
     assert sorted(names) == sorted(_ooauthcc.SETTINGS)
 
 
-def test_every_core_setting_is_a_python_setting() -> None:
+def test_every_setting_takes_its_kind_from_python() -> None:
+    """Each keyword argument, taken from core's schema, accepts the Python type
+    of its kind (no TypeError) and refuses a wrong type with a TypeError naming it."""
     from ooauthcc import _ooauthcc
 
-    assert sorted(_ooauthcc.SETTINGS) == sorted(_ooauthcc._CORE_FIELDS)
+    samples: dict[str, object] = {
+        "text": "sample", "secret": "sample", "pem": "sample", "path": "/nonexistent/sample",
+        "seconds": 7, "fraction": 0.5, "count": 7, "bool": True, "list": ["a"], "words": "a b",
+        "map": {"k": "v"}, "callback": lambda: "s",
+    }
+    wrong: dict[str, object] = {
+        "text": 1, "secret": 1, "pem": 1, "path": 1, "seconds": "7", "fraction": "0.5", "count": 1.5,
+        "bool": 1, "list": "a", "words": 1, "map": ["a"], "callback": "s", "enum": 1,
+    }
+    assert {kind for _, kind, _, _ in _ooauthcc._SCHEMA} <= set(samples) | {"enum"}
+    for name, kind, choices, summary in _ooauthcc._SCHEMA:
+        assert summary, name
+        value = choices[-1] if kind == "enum" else samples[kind]
+        # A bad value for the check that runs in Client() is a ConfigError naming some setting;
+        # a value of the wrong Python type is always a TypeError naming this one.
+        try:
+            ooauthcc.Client.from_dict({name: value})
+        except ooauthcc.ConfigError:
+            pass
+        with pytest.raises(TypeError, match=f"'{name}'"):
+            ooauthcc.Client.from_dict({name: wrong[kind]})

@@ -7,12 +7,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 
+from typing import Literal
+
 import pytest
 
 import ooauthcc
 from ooauthcc.testing import AuthServer
 
 from helpers import SECRET, TLS_FIXTURES, tls_fixture
+
+MtlsMethod = Literal["tls_client_auth", "self_signed_tls_client_auth"]
 
 
 @pytest.fixture
@@ -25,7 +29,7 @@ def tls_server() -> Iterator[AuthServer]:
         yield s
 
 
-def mtls_client(server: AuthServer, client_id: str, method: str, cert: str) -> ooauthcc.Client:
+def mtls_client(server: AuthServer, client_id: str, method: MtlsMethod, cert: str) -> ooauthcc.Client:
     """A client authenticating with the certificate `cert` (fixture name without `.pem`)."""
     return ooauthcc.Client(
         server.token_url,
@@ -77,7 +81,7 @@ def test_self_signed_tls_client_auth_from_files(tls_server: AuthServer, client_i
     ],
 )
 def test_a_certificate_the_server_does_not_expect_is_invalid_client(
-    tls_server: AuthServer, client_id: str, registered: str, method: str, presented: str
+    tls_server: AuthServer, client_id: str, registered: str, method: MtlsMethod, presented: str
 ) -> None:
     expected = "client.pem" if presented == "selfsigned" else "selfsigned.pem"
     tls_server.register_client(client_id, auth_methods=registered, client_cert=tls_fixture(expected))

@@ -19,9 +19,13 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from typing import Literal
+
 import pytest
 
 import ooauthcc
+
+MtlsMethod = Literal["tls_client_auth", "self_signed_tls_client_auth"]
 
 REPO = Path(__file__).resolve().parents[2]
 BASIC = ("cc-basic", "cc-basic-secret-0123456789")
@@ -166,7 +170,7 @@ def test_single_flight_on_empty_and_expired_cache(op: OidcProvider) -> None:
     assert op.requests(BASIC[0]) - before == 2
 
 
-def mtls_client(op: OidcProvider, client_id: str, method: str, cert: str) -> ooauthcc.Client:
+def mtls_client(op: OidcProvider, client_id: str, method: MtlsMethod, cert: str) -> ooauthcc.Client:
     """A client of the HTTPS token endpoint presenting `<cert>.pem` (and its key)."""
     return ooauthcc.Client(
         op.mtls_token_url,
@@ -206,7 +210,7 @@ def test_self_signed_tls_client_auth(op: OidcProvider) -> None:
     ],
 )
 def test_wrong_certificate_is_the_servers_typed_error_once(
-    op: OidcProvider, client_id: str, method: str, presented: str
+    op: OidcProvider, client_id: str, method: MtlsMethod, presented: str
 ) -> None:
     wrong = mtls_client(op, client_id, method, presented)
     before = op.requests(client_id)

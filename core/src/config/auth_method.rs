@@ -30,6 +30,13 @@ macro_rules! string_enum {
             }
         }
 
+        impl super::rules::Spelled for $name {
+            const NAMES: &'static [&'static str] = $name::NAMES;
+            fn spelling(self) -> &'static str {
+                self.as_str()
+            }
+        }
+
         impl FromStr for $name {
             type Err = Error;
             fn from_str(s: &str) -> Result<Self, Error> {

@@ -3,8 +3,6 @@
 
 use std::time::Duration;
 
-use serde::{Deserialize, Deserializer, de::Error as _};
-
 /// Converts seconds to a `Duration`, rejecting negative, NaN and absurd values.
 pub(crate) fn to_duration(secs: f64) -> Result<Duration, String> {
     if !secs.is_finite() || secs < 0.0 {
@@ -15,9 +13,4 @@ pub(crate) fn to_duration(secs: f64) -> Result<Duration, String> {
         return Err(format!("{secs} seconds is more than a year"));
     }
     Ok(Duration::from_secs_f64(secs))
-}
-
-pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
-    let secs = f64::deserialize(d)?;
-    to_duration(secs).map_err(D::Error::custom)
 }
