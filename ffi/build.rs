@@ -14,7 +14,11 @@ fn main() {
     let elf = !matches!(os.as_str(), "macos" | "ios" | "windows" | "");
     if elf {
         let major = std::env::var("CARGO_PKG_VERSION_MAJOR").unwrap_or_else(|_| "0".to_owned());
-        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libooauthcc.so.{major}");
-        println!("cargo:rustc-cdylib-link-arg=-Wl,-z,nodelete");
+        // `rustc-link-arg`, not `rustc-link-arg-cdylib`: Cargo also passes a
+        // dependency's cdylib link arguments to its dependents' cdylibs, and
+        // libooauthcc_testing.so (built on this crate's rlib) must keep its own
+        // soname. The test and bench executables get these flags too; harmless.
+        println!("cargo:rustc-link-arg=-Wl,-soname,libooauthcc.so.{major}");
+        println!("cargo:rustc-link-arg=-Wl,-z,nodelete");
     }
 }

@@ -80,11 +80,13 @@ impl<T> PanicDefault for *mut T {
 }
 
 /// Runs an infallible body; a panic yields [`PanicDefault::value`].
+#[doc(hidden)]
+#[macro_export]
 macro_rules! ffi_panic_boundary {
     ( $($body:tt)* ) => {
         match ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| { $($body)* })) {
             Ok(ret) => ret,
-            Err(_) => $crate::boundary::PanicDefault::value(),
+            Err(_) => $crate::__support::PanicDefault::value(),
         }
     };
 }
@@ -92,9 +94,11 @@ macro_rules! ffi_panic_boundary {
 /// Runs a fallible body (yielding `Result<(), ooauthcc_core::Error>`) and
 /// returns its `ooauthcc_status`, storing the error in `*$err` when `$err` is
 /// not NULL.
+#[doc(hidden)]
+#[macro_export]
 macro_rules! ffi_status_boundary {
     ( $err:expr, $body:block ) => {
-        $crate::boundary::run_status($err, || $body)
+        $crate::__support::run_status($err, || $body)
     };
 }
 
@@ -103,7 +107,7 @@ macro_rules! ffi_status_boundary {
 /// `AssertUnwindSafe`: after a panic the only state a caller can observe is the
 /// object the call was given; our bodies read all their inputs before they
 /// change anything, so a panic leaves it as it was or with one field replaced.
-pub(crate) fn run_status(err: *mut *mut ooauthcc_error, body: impl FnOnce() -> Result<(), Error>) -> ooauthcc_status {
+pub fn run_status(err: *mut *mut ooauthcc_error, body: impl FnOnce() -> Result<(), Error>) -> ooauthcc_status {
     let error = match panic::catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => return ooauthcc_status::Ok,
         Ok(Err(e)) => e,

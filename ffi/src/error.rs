@@ -24,7 +24,8 @@ pub struct ooauthcc_error {
     _private: [u8; 0],
 }
 
-pub(crate) struct ErrorObject {
+/// What an `ooauthcc_error` points to.
+pub struct ErrorObject {
     error: Error,
     message: CString,
     oauth_error: Option<CString>,
@@ -41,7 +42,7 @@ impl Castable for ooauthcc_error {
 ///
 /// # Safety
 /// `err` is NULL or valid for writing one pointer.
-pub(crate) unsafe fn store_error(err: *mut *mut ooauthcc_error, error: Error) {
+pub unsafe fn store_error(err: *mut *mut ooauthcc_error, error: Error) {
     if err.is_null() {
         return;
     }

@@ -127,7 +127,7 @@ pub(crate) unsafe fn arc_free<C: Castable<Ownership = OwnershipArc>>(p: *mut C) 
 
 /// An output parameter (`T *out`), checked for NULL before the call does any
 /// work, written only when the call succeeds.
-pub(crate) struct Out<'a, T> {
+pub struct Out<'a, T> {
     ptr: NonNull<T>,
     _borrow: PhantomData<&'a mut T>,
 }
@@ -137,12 +137,12 @@ impl<T> Out<'_, T> {
     ///
     /// # Safety
     /// `p` is NULL or valid for writing one `T` for the duration of the call.
-    pub(crate) unsafe fn new(p: *mut T, arg: &str) -> Result<Self, Error> {
+    pub unsafe fn new(p: *mut T, arg: &str) -> Result<Self, Error> {
         NonNull::new(p).map(|ptr| Out { ptr, _borrow: PhantomData }).ok_or_else(|| null(arg))
     }
 
     /// Writes the result. Does not read or drop what was there (C memory).
-    pub(crate) fn put(self, value: T) {
+    pub fn put(self, value: T) {
         // SAFETY: checked non-NULL and writable by the contract of `Out::new`.
         unsafe { self.ptr.as_ptr().write(value) };
     }

@@ -14,9 +14,12 @@
 //!   [`config_callback`], [`config_tls`], [`config_tuning`]), [`client`],
 //!   [`token`], [`header`]: the API;
 //! - [`log`]: forwarding core's `tracing` events to a C callback;
-//! - [`server`] (with [`server_tls`], [`server_faults`]): the bundled loopback
-//!   authorization server, for tests;
 //! - [`version`].
+//!
+//! No test code: the bundled test servers' C API (`ooauthcc_test_*`) is the
+//! separate library `libooauthcc_testing` (crate `ooauthcc-testing-ffi`,
+//! header `include/ooauthcc_testing.h`), built on this crate's helpers, which
+//! `__support` re-exports for it and is not part of the API.
 //!
 //! # Safety
 //!
@@ -49,10 +52,19 @@ pub mod config_tuning;
 pub mod error;
 pub mod header;
 pub mod log;
-pub mod server;
-pub mod server_faults;
-pub mod server_tls;
 pub mod status;
 pub mod store;
 pub mod token;
 pub mod version;
+
+/// The helpers `ooauthcc-testing-ffi` builds its C functions with (panic
+/// boundary, output parameters, strings, the error object), so both libraries follow the
+/// same conventions from one implementation. Not part of the API.
+#[doc(hidden)]
+pub mod __support {
+    pub use crate::boundary::{PanicDefault, run_status};
+    pub use crate::error::{ooauthcc_error, store_error};
+    pub use crate::handle::Out;
+    pub use crate::status::ooauthcc_status;
+    pub use crate::strings::{c_string, read_str};
+}

@@ -17,7 +17,7 @@ use zeroize::Zeroizing;
 /// # Safety
 /// `p` is NULL or points to a NUL-terminated string that stays valid and
 /// unchanged for `'a` (the duration of the C call).
-pub(crate) unsafe fn read_str<'a>(p: *const c_char, arg: &str) -> Result<&'a str, Error> {
+pub unsafe fn read_str<'a>(p: *const c_char, arg: &str) -> Result<&'a str, Error> {
     if p.is_null() {
         return Err(Error::new(ErrorKind::NullArgument, format!("argument `{arg}` is NULL")));
     }
@@ -35,37 +35,37 @@ pub(crate) unsafe fn read_str<'a>(p: *const c_char, arg: &str) -> Result<&'a str
 ///
 /// # Safety
 /// As [`read_str`].
-pub(crate) unsafe fn read_string(p: *const c_char, arg: &str) -> Result<String, Error> {
+pub unsafe fn read_string(p: *const c_char, arg: &str) -> Result<String, Error> {
     // SAFETY: forwarded contract.
     unsafe { read_str(p, arg) }.map(str::to_owned)
 }
 
 /// A C string of text that is not secret. Interior NULs (possible only in text a
 /// server sent) become U+FFFD, so the conversion never fails.
-pub(crate) fn c_string(s: &str) -> CString {
+pub fn c_string(s: &str) -> CString {
     let bytes: Vec<u8> =
         if s.contains('\0') { s.replace('\0', "\u{FFFD}").into_bytes() } else { s.as_bytes().to_vec() };
     CString::new(bytes).unwrap_or_default()
 }
 
 /// [`c_string`] for an optional value; NULL in C when `None`.
-pub(crate) fn opt_c_string(s: Option<&str>) -> Option<CString> {
+pub fn opt_c_string(s: Option<&str>) -> Option<CString> {
     s.map(c_string)
 }
 
 /// The pointer C sees for an optional C string.
-pub(crate) fn opt_ptr(s: &Option<CString>) -> *const c_char {
+pub fn opt_ptr(s: &Option<CString>) -> *const c_char {
     s.as_ref().map_or(std::ptr::null(), |c| c.as_ptr())
 }
 
 /// A NUL-terminated copy of text that carries a token, zeroed when dropped.
-pub(crate) struct SecretCString(Zeroizing<Vec<u8>>);
+pub struct SecretCString(Zeroizing<Vec<u8>>);
 
 impl SecretCString {
     /// Copies `s` and appends the NUL. Tokens are printable ASCII (RFC 6749
     /// §A.12), so an interior NUL cannot occur in one that core accepted; if it
     /// did, C would see the text up to it.
-    pub(crate) fn new(s: &str) -> Self {
+    pub fn new(s: &str) -> Self {
         let mut v = Zeroizing::new(Vec::with_capacity(s.len() + 1));
         v.extend_from_slice(s.as_bytes());
         v.push(0);
@@ -73,12 +73,12 @@ impl SecretCString {
     }
 
     /// The `const char *` for C, valid while `self` lives.
-    pub(crate) fn as_ptr(&self) -> *const c_char {
+    pub fn as_ptr(&self) -> *const c_char {
         self.0.as_ptr().cast()
     }
 
     /// The length without the NUL.
-    pub(crate) fn len(&self) -> usize {
+    pub fn len(&self) -> usize {
         self.0.len().saturating_sub(1)
     }
 }

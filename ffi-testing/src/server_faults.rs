@@ -11,10 +11,10 @@ use std::time::Duration;
 use ooauthcc_core::testing::Fault;
 use ooauthcc_core::{Error, ErrorKind};
 
-use crate::error::ooauthcc_error;
 use crate::server::{ServerObject, ooauthcc_test_server, server_ref};
-use crate::status::ooauthcc_status;
-use crate::strings::read_str;
+use ooauthcc::__support::ooauthcc_error;
+use ooauthcc::__support::ooauthcc_status;
+use ooauthcc::__support::read_str;
 
 /// A misbehaviour of the test server, for `ooauthcc_test_server_set_fault`.
 /// The faults with a parameter have their own functions
@@ -63,7 +63,7 @@ unsafe fn set(
     err: *mut *mut ooauthcc_error,
     make: impl FnOnce() -> Result<Option<Fault>, Error>,
 ) -> ooauthcc_status {
-    ffi_status_boundary!(err, {
+    ooauthcc::ffi_status_boundary!(err, {
         // SAFETY: forwarded contract.
         let s = unsafe { server_ref(server)? };
         apply(s, make()?, times);

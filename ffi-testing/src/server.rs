@@ -9,10 +9,11 @@ use std::time::Duration;
 use ooauthcc_core::testing::{AcceptedAuth, AuthServer, ClientRegistration};
 use ooauthcc_core::{Error, ErrorKind};
 
-use crate::error::ooauthcc_error;
-use crate::handle::{Castable, Out, OwnershipBox, box_free, box_into_ptr, box_ref};
-use crate::status::ooauthcc_status;
-use crate::strings::{c_string, read_str};
+use crate::handle::{Boxed, box_free, box_into_ptr, box_ref};
+use ooauthcc::__support::Out;
+use ooauthcc::__support::ooauthcc_error;
+use ooauthcc::__support::ooauthcc_status;
+use ooauthcc::__support::{c_string, read_str};
 
 /// A real OAuth 2.0 authorization server (HTTP/1.1, client-credentials token
 /// endpoint at `ooauthcc_test_server_token_url`) on 127.0.0.1, FOR TESTS. It
@@ -39,8 +40,7 @@ impl ServerObject {
     }
 }
 
-impl Castable for ooauthcc_test_server {
-    type Ownership = OwnershipBox;
+impl Boxed for ooauthcc_test_server {
     type RustType = ServerObject;
 }
 
@@ -61,7 +61,7 @@ pub unsafe extern "C" fn ooauthcc_test_server_start(
     out: *mut *mut ooauthcc_test_server,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    ffi_status_boundary!(err, {
+    ooauthcc::ffi_status_boundary!(err, {
         // SAFETY: `out` is NULL or writable (C contract).
         let out = unsafe { Out::new(out, "out")? };
         let server = AuthServer::start()
@@ -77,7 +77,7 @@ pub unsafe extern "C" fn ooauthcc_test_server_start(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ooauthcc_test_server_token_url(server: *const ooauthcc_test_server) -> *const c_char {
     // SAFETY: `server` is NULL or a live server (C contract).
-    ffi_panic_boundary! { unsafe { server_ref(server) }.map_or(std::ptr::null(), |o| o.token_url.as_ptr()) }
+    ooauthcc::ffi_panic_boundary! { unsafe { server_ref(server) }.map_or(std::ptr::null(), |o| o.token_url.as_ptr()) }
 }
 
 /// Registers a client that may authenticate with `client_secret_basic` or
@@ -90,7 +90,7 @@ pub unsafe extern "C" fn ooauthcc_test_server_register_client(
     client_secret: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    ffi_status_boundary!(err, {
+    ooauthcc::ffi_status_boundary!(err, {
         // SAFETY: `server` is NULL or a live server; the strings NULL or NUL-terminated (C contract).
         let (s, id, secret) = unsafe {
             (server_ref(server)?, read_str(client_id, "client_id")?, read_str(client_secret, "client_secret")?)
@@ -111,7 +111,7 @@ pub unsafe extern "C" fn ooauthcc_test_server_register_jwt_client(
     public_key_pem: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    ffi_status_boundary!(err, {
+    ooauthcc::ffi_status_boundary!(err, {
         // SAFETY: `server` is NULL or a live server; the strings NULL or NUL-terminated (C contract).
         let (s, id, key) = unsafe {
             (server_ref(server)?, read_str(client_id, "client_id")?, read_str(public_key_pem, "public_key_pem")?)
@@ -131,7 +131,7 @@ pub unsafe extern "C" fn ooauthcc_test_server_set_token_lifetime_ms(
     ms: u64,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    ffi_status_boundary!(err, {
+    ooauthcc::ffi_status_boundary!(err, {
         // SAFETY: `server` is NULL or a live server (C contract).
         unsafe { server_ref(server)? }.server.set_token_lifetime(Duration::from_millis(ms));
         Ok(())
@@ -146,7 +146,7 @@ pub unsafe extern "C" fn ooauthcc_test_server_set_latency_ms(
     ms: u64,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    ffi_status_boundary!(err, {
+    ooauthcc::ffi_status_boundary!(err, {
         // SAFETY: `server` is NULL or a live server (C contract).
         unsafe { server_ref(server)? }.server.set_latency(Duration::from_millis(ms));
         Ok(())
@@ -162,7 +162,7 @@ pub unsafe extern "C" fn ooauthcc_test_server_request_count(
     out: *mut u64,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    ffi_status_boundary!(err, {
+    ooauthcc::ffi_status_boundary!(err, {
         // SAFETY: `server` is NULL or a live server, `client_id` NULL or NUL-terminated,
         // `out` NULL or writable (C contract).
         let (s, id, out) = unsafe { (server_ref(server)?, read_str(client_id, "client_id")?, Out::new(out, "out")?) };
@@ -179,7 +179,7 @@ pub unsafe extern "C" fn ooauthcc_test_server_total_requests(
     out: *mut u64,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    ffi_status_boundary!(err, {
+    ooauthcc::ffi_status_boundary!(err, {
         // SAFETY: `server` is NULL or a live server, `out` NULL or writable (C contract).
         let (s, out) = unsafe { (server_ref(server)?, Out::new(out, "out")?) };
         out.put(s.server.total_requests());
@@ -196,7 +196,7 @@ pub unsafe extern "C" fn ooauthcc_test_server_is_valid_token(
     valid: *mut bool,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    ffi_status_boundary!(err, {
+    ooauthcc::ffi_status_boundary!(err, {
         // SAFETY: `server` is NULL or a live server, `access_token` NULL or
         // NUL-terminated, `valid` NULL or writable (C contract).
         let (s, token, valid) =
@@ -211,5 +211,5 @@ pub unsafe extern "C" fn ooauthcc_test_server_is_valid_token(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ooauthcc_test_server_free(server: *mut ooauthcc_test_server) {
     // SAFETY: `server` is NULL or a server from this library not yet freed (C contract).
-    ffi_panic_boundary! { unsafe { box_free::<ooauthcc_test_server>(server) } }
+    ooauthcc::ffi_panic_boundary! { unsafe { box_free::<ooauthcc_test_server>(server) } }
 }

@@ -9,12 +9,12 @@ use std::io;
 use ooauthcc_core::testing::{AcceptedAuth, AuthServer, ClientRegistration, ServerTls};
 use ooauthcc_core::{Error, ErrorKind};
 
-use crate::config::ooauthcc_auth_method;
-use crate::error::ooauthcc_error;
-use crate::handle::Out;
 use crate::server::{ServerObject, ooauthcc_test_server, server_ref};
-use crate::status::ooauthcc_status;
-use crate::strings::read_str;
+use ooauthcc::__support::Out;
+use ooauthcc::__support::ooauthcc_error;
+use ooauthcc::__support::ooauthcc_status;
+use ooauthcc::__support::read_str;
+use ooauthcc::config::ooauthcc_auth_method;
 
 /// Starts `tls` and writes the server to `out`.
 fn start(tls: ServerTls, out: Out<'_, *mut ooauthcc_test_server>) -> Result<(), Error> {
@@ -50,7 +50,7 @@ pub unsafe extern "C" fn ooauthcc_test_server_start_tls(
     out: *mut *mut ooauthcc_test_server,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    ffi_status_boundary!(err, {
+    ooauthcc::ffi_status_boundary!(err, {
         // SAFETY: the strings are NULL or NUL-terminated, `out` NULL or writable (C contract).
         let (chain, key, ca, out) = unsafe {
             (
@@ -79,7 +79,7 @@ pub unsafe extern "C" fn ooauthcc_test_server_start_tls_files(
     out: *mut *mut ooauthcc_test_server,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    ffi_status_boundary!(err, {
+    ooauthcc::ffi_status_boundary!(err, {
         // SAFETY: the strings are NULL or NUL-terminated, `out` NULL or writable (C contract).
         let (chain, key, ca, out) = unsafe {
             (
@@ -115,7 +115,7 @@ pub unsafe extern "C" fn ooauthcc_test_server_register_tls_client(
     cert_pem: *const c_char,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
-    ffi_status_boundary!(err, {
+    ooauthcc::ffi_status_boundary!(err, {
         // SAFETY: `server` is NULL or a live server; the strings NULL or NUL-terminated (C contract).
         let (s, id, cert) =
             unsafe { (server_ref(server)?, read_str(client_id, "client_id")?, read_str(cert_pem, "cert_pem")?) };
