@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds and installs the C library: header, shared library (with its soname
-# links), static library and pkg-config file.
+# links), static library and pkg-config file; and the same for the test
+# library libooauthcc_testing (the bundled test servers, for users' own tests).
 #
 #   scripts/install-c.sh PREFIX            # release build, e.g. PREFIX=/usr/local
 #   scripts/install-c.sh PREFIX --debug    # debug build (what the tests use)
@@ -8,6 +9,9 @@
 # Installs PREFIX/include/ooauthcc.h, PREFIX/lib/libooauthcc.so.<version> with
 # links libooauthcc.so.<abi> and libooauthcc.so, PREFIX/lib/libooauthcc.a and
 # PREFIX/lib/pkgconfig/ooauthcc.pc. Then: cc app.c $(pkg-config --cflags --libs ooauthcc)
+# Likewise ooauthcc_testing.h, libooauthcc_testing.so.<version> (+ links),
+# libooauthcc_testing.a and ooauthcc-testing.pc, for tests:
+#   cc test.c $(pkg-config --cflags --libs ooauthcc-testing)   # -looauthcc_testing -looauthcc
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +33,9 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 cargo rustc -p ooauthcc-ffi --lib ${flags[@]+"${flags[@]}"} -- --print native-static-libs 2> >(tee "$log" >&2)
 wait
+# The test library in a cargo run of its own: built together, Cargo would unify
+# core's features and compile core's `testing` code into libooauthcc.so too.
+cargo build -p ooauthcc-testing-ffi --lib ${flags[@]+"${flags[@]}"}
 libs_private=$(sed -n 's/.*native-static-libs: //p' "$log" | tail -n 1)
 version=$(cargo pkgid -p ooauthcc-ffi | sed 's/.*[#@]//')
 abi=${version%%.*}
@@ -43,4 +50,12 @@ ln -sf "libooauthcc.so.$abi" "$prefix/lib/libooauthcc.so"
 install -m 644 "$built/libooauthcc.a" "$prefix/lib/libooauthcc.a"
 sed -e "s|@PREFIX@|$prefix|" -e "s|@VERSION@|$version|" -e "s|@LIBS_PRIVATE@|$libs_private|" \
   ffi/ooauthcc.pc.in > "$prefix/lib/pkgconfig/ooauthcc.pc"
+
+install -m 644 include/ooauthcc_testing.h "$prefix/include/ooauthcc_testing.h"
+install -m 755 "$built/libooauthcc_testing.so" "$prefix/lib/libooauthcc_testing.so.$version"
+ln -sf "libooauthcc_testing.so.$version" "$prefix/lib/libooauthcc_testing.so.$abi"
+ln -sf "libooauthcc_testing.so.$abi" "$prefix/lib/libooauthcc_testing.so"
+install -m 644 "$built/libooauthcc_testing.a" "$prefix/lib/libooauthcc_testing.a"
+sed -e "s|@PREFIX@|$prefix|" -e "s|@VERSION@|$version|" -e "s|@LIBS_PRIVATE@|$libs_private|" \
+  ffi-testing/ooauthcc-testing.pc.in > "$prefix/lib/pkgconfig/ooauthcc-testing.pc"
 echo "installed ooauthcc $version ($profile) into $prefix"

@@ -15,6 +15,8 @@ cd "$(dirname "$0")/.."
 
 echo "== cargo test -p ooauthcc-ffi (include/ooauthcc.h is current; unit tests)"
 cargo test -p ooauthcc-ffi --quiet
+echo "== cargo test -p ooauthcc-testing-ffi (include/ooauthcc_testing.h is current)"
+cargo test -p ooauthcc-testing-ffi --quiet
 
 target_dir=$(cargo metadata --format-version 1 --no-deps | sed 's/.*"target_directory":"\([^"]*\)".*/\1/')
 work="$target_dir/c-tests"
@@ -27,8 +29,20 @@ scripts/install-c.sh "$prefix" --debug
 lib="$prefix/lib/libooauthcc.so.0"
 readelf -d "$lib" | grep -q 'SONAME.*\[libooauthcc\.so\.0\]' || { echo "soname is not libooauthcc.so.0" >&2; exit 1; }
 readelf -d "$lib" | grep -q 'FLAGS_1.*NODELETE' || { echo "the library is not linked with -z nodelete" >&2; exit 1; }
+# Production carries no test code; the test library carries nothing else.
+if nm -D --defined-only "$lib" | grep -q ooauthcc_test_; then
+  echo "libooauthcc.so exports ooauthcc_test_* symbols:" >&2
+  nm -D --defined-only "$lib" | grep ooauthcc_test_ >&2
+  exit 1
+fi
+testing_lib="$prefix/lib/libooauthcc_testing.so.0"
+readelf -d "$testing_lib" | grep -q 'SONAME.*\[libooauthcc_testing\.so\.0\]' || { echo "soname is not libooauthcc_testing.so.0" >&2; exit 1; }
+if nm -D --defined-only "$testing_lib" | awk '{print $3}' | grep '^ooauthcc_' | grep -qv '^ooauthcc_test_'; then
+  echo "libooauthcc_testing.so exports ooauthcc_* symbols other than ooauthcc_test_*" >&2
+  exit 1
+fi
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
-cflags="$(pkg-config --cflags ooauthcc) -Itests/c"
+cflags="$(pkg-config --cflags ooauthcc-testing) -Itests/c"
 # OOAUTHCC_C_SANITIZE=address,undefined: the test programs are
 # built with gcc's sanitizers and run without valgrind; see scripts/sanitizers.sh.
 if [ -n "${OOAUTHCC_C_SANITIZE:-}" ]; then
@@ -37,8 +51,10 @@ if [ -n "${OOAUTHCC_C_SANITIZE:-}" ]; then
   export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
   export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$PWD/tests/c/lsan.supp:print_suppressions=0}"
 fi
-libs="$(pkg-config --libs ooauthcc) -lpthread -Wl,-rpath,$prefix/lib"
-static_libs="-Wl,-Bstatic -looauthcc -Wl,-Bdynamic $(pkg-config --static --libs-only-l ooauthcc | sed 's/-looauthcc//')"
+libs="$(pkg-config --libs ooauthcc-testing) -lpthread -Wl,-rpath,$prefix/lib" # -looauthcc_testing -looauthcc
+# The static example links libooauthcc.a, and the test library dynamically
+# (both archives in one program would define the ooauthcc_* functions twice).
+static_libs="-Wl,-Bstatic -looauthcc -Wl,-Bdynamic -looauthcc_testing -Wl,-rpath,$prefix/lib $(pkg-config --static --libs-only-l ooauthcc | sed 's/-looauthcc//')"
 
 echo "== compile (gcc -std=c11 / g++ -std=c++17, -Wall -Wextra -Werror)"
 c_programs=(test_basic test_errors test_args test_herd test_fork test_mtls test_secret_callback test_fault_matrix
@@ -54,7 +70,7 @@ gcc -std=c11 -Wall -Wextra -Werror $cflags -o "$work/example_static" tests/c/exa
 # The benchmark program is compiled (so it keeps building) but not run: timed
 # figures belong in ffi/BENCHMARKS-C.md, not in a test.
 gcc -std=c11 -O2 -Wall -Wextra -Werror $cflags -o "$work/bench_hot_path" tests/c/bench_hot_path.c $libs
-if ldd "$work/example_static" | grep -q libooauthcc; then
+if ldd "$work/example_static" | grep -q 'libooauthcc\.so'; then
   echo "example_static is linked to the shared library" >&2
   exit 1
 fi
@@ -119,7 +135,7 @@ oidc_mtls=$(sed -n 's/^MTLS //p' "$work/oidc.out")
 run test_oidc_provider env OOAUTHCC_TEST_ISSUER="$oidc_issuer" OOAUTHCC_TEST_KEYS="$keys" \
   OOAUTHCC_TEST_MTLS_URL="$oidc_mtls" OOAUTHCC_TEST_TLS="$tls" "$work/test_oidc_provider"
 run oidc_provider_counts python3 tests/c/check_oidc_counts.py "$oidc_issuer" "$work/test_oidc_provider.log"
-run ctypes_smoke python3 tests/c/ctypes_smoke.py "$lib"
+run ctypes_smoke python3 tests/c/ctypes_smoke.py "$lib" "$testing_lib"
 
 if [ "${OOAUTHCC_VALGRIND:-1}" != "0" ] && [ -z "${OOAUTHCC_C_SANITIZE:-}" ]; then # valgrind and sanitizers do not mix
   if ! command -v valgrind > /dev/null && command -v apt-get > /dev/null && [ "$(id -u)" = 0 ]; then

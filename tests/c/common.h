@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "ooauthcc.h"
+#include "ooauthcc_testing.h" /* the bundled test server: libooauthcc_testing */
 
 #define CHECK(cond)                                                                \
     do {                                                                           \

@@ -1,22 +1,26 @@
 #!/usr/bin/env python3
 """The raw C ABI from another language, without bindings: Python ctypes.
 
-Starts the bundled server through the C API, builds a client from a JSON
-config, gets a token, and checks the server saw exactly one request.
-Usage: python3 ctypes_smoke.py path/to/libooauthcc.so
+Starts the bundled server through the C API of libooauthcc_testing, builds a
+client from a JSON config with libooauthcc, gets a token, and checks the server
+saw exactly one request.
+Usage: python3 ctypes_smoke.py path/to/libooauthcc.so path/to/libooauthcc_testing.so
 """
 import ctypes
 import json
 import sys
 
 lib = ctypes.CDLL(sys.argv[1] if len(sys.argv) > 1 else "libooauthcc.so.0")
+testing = ctypes.CDLL(sys.argv[2] if len(sys.argv) > 2 else "libooauthcc_testing.so.0")
+# The production library exports no test code.
+assert not hasattr(lib, "ooauthcc_test_server_start"), "libooauthcc exports ooauthcc_test_server_start"
 P = ctypes.c_void_p
 PP = ctypes.POINTER(ctypes.c_void_p)
 STATUS = ctypes.c_uint32  # ooauthcc_status is a uint32_t
 
 
 def fn(name, restype, *argtypes):
-    f = getattr(lib, name)
+    f = getattr(testing if name.startswith("ooauthcc_test_") else lib, name)
     f.restype, f.argtypes = restype, list(argtypes)
     return f
 

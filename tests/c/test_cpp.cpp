@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ooauthcc.h"
+#include "ooauthcc_testing.h" /* the bundled test server: libooauthcc_testing */
 
 namespace {
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "ooauthcc.h"
+#include "ooauthcc_testing.h" /* the bundled test server: libooauthcc_testing */
 
 static int fail(ooauthcc_error *err) {
     fprintf(stderr, "ooauthcc error %u: %s\n", (unsigned)ooauthcc_error_status(err), ooauthcc_error_message(err));

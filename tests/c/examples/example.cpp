@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ooauthcc.h"
+#include "ooauthcc_testing.h" /* the bundled test server: libooauthcc_testing */
 
 template <typename T, void (*Free)(T *)>
 using Owned = std::unique_ptr<T, std::integral_constant<decltype(Free), Free>>;
