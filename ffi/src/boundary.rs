@@ -107,6 +107,13 @@ macro_rules! ffi_status_boundary {
 /// `AssertUnwindSafe`: after a panic the only state a caller can observe is the
 /// object the call was given; our bodies read all their inputs before they
 /// change anything, so a panic leaves it as it was or with one field replaced.
+///
+/// `err` must be NULL or writable: it is the `ooauthcc_error **err` argument
+/// of the exported function whose body this runs, and the C contract of every
+/// such function says so. Not `unsafe fn`, so that the macro's callers need
+/// no `unsafe` block around their whole body; it is public only for
+/// `ooauthcc-testing-ffi` (through the hidden `__support` module).
+#[allow(clippy::not_unsafe_ptr_arg_deref)]
 pub fn run_status(err: *mut *mut ooauthcc_error, body: impl FnOnce() -> Result<(), Error>) -> ooauthcc_status {
     let error = match panic::catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => return ooauthcc_status::Ok,
