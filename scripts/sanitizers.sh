@@ -3,7 +3,8 @@
 #
 #   1. asan  the C/C++ test programs and examples of scripts/test-c.sh built
 #            with gcc -fsanitize=address,undefined (LeakSanitizer included) and
-#            run against libooauthcc.so: heap misuse (use after free, double
+#            run against libooauthcc.so (and libooauthcc_testing.so, the test
+#            servers): heap misuse (use after free, double
 #            free, overflow) and leaks anywhere in the process — C or Rust,
 #            since ASan replaces malloc — and undefined behaviour in the C code.
 #            tests/c/lsan.supp lists what is leaked on purpose.
