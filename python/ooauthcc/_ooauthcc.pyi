@@ -23,7 +23,6 @@ __all__ = [
     "_ERROR_KINDS",
     "Stats",
     "Token",
-    "_BenchFloor",
     "_Ready",
     "__version__",
     "_at_exit",
@@ -298,12 +297,8 @@ class _Ready:
     def __next__(self) -> None: ...
     def send(self, _value: object = None) -> None: ...
 
-@final
-class _BenchFloor:
-    """The benchmark floor: a method returning a stored ``str``."""
-
-    def __new__(cls, text: str) -> Self: ...
-    def get(self) -> str: ...
+# `_BenchFloor` exists only in bench builds (`--features bench`), which
+# python/bench/bench_hot_path.py declares for itself.
 
 def _at_exit() -> None: ...
 def _panic_for_test() -> None: ...
