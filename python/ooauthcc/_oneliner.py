@@ -86,7 +86,7 @@ def get_token(
         if client is not None:
             return client.get_token()
     client = _client(token_url, client_id, client_secret, settings)
-    return client.get_token() if timeout is None else client.get_token_with_timeout(timeout)
+    return client.get_token(timeout=timeout)
 
 
 def get_token_async(
