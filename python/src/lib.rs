@@ -23,7 +23,7 @@ use pyo3::prelude::*;
 #[pymodule(gil_used = false)]
 mod _ooauthcc {
     #[pymodule_export]
-    use crate::aio::Ready;
+    use crate::aio::{Pending, Ready};
     #[pymodule_export]
     use crate::client::PyClient;
     #[pymodule_export]
