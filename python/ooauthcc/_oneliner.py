@@ -10,7 +10,7 @@ token. The token cache itself is core's, shared with every other client.
 from __future__ import annotations
 
 import threading
-from collections.abc import Awaitable, Hashable, Mapping
+from collections.abc import Coroutine, Hashable, Mapping
 from typing import Any, Optional
 
 from ._ooauthcc import Client
@@ -86,7 +86,7 @@ def get_token(
         if client is not None:
             return client.get_token()
     client = _client(token_url, client_id, client_secret, settings)
-    return client.get_token() if timeout is None else client.get_token_with_timeout(timeout)
+    return client.get_token(timeout=timeout)
 
 
 def get_token_async(
@@ -96,6 +96,6 @@ def get_token_async(
     *,
     timeout: Optional[float] = None,
     **settings: Any,
-) -> Awaitable[str]:
+) -> Coroutine[Any, Any, str]:
     """:func:`get_token` for asyncio: ``await ooauthcc.get_token_async(...)``."""
     return _client(token_url, client_id, client_secret, settings).get_token_async(timeout=timeout)

@@ -1,6 +1,10 @@
 //! asyncio on top of core's callback API: no second runtime. The event loop's
 //! future is resolved from the core runtime thread with
 //! `loop.call_soon_threadsafe`, or at once when the token is cached.
+//!
+//! Both awaitables ([`Ready`] and [`Pending`]) have the coroutine protocol
+//! (`send`, `throw`, `close`, `__await__`), so they are also accepted where
+//! asyncio wants a coroutine: `asyncio.create_task(client.get_token_async())`.
 
 use std::time::Duration;
 
@@ -39,6 +43,90 @@ impl Ready {
     fn send(&self, py: Python<'_>, _value: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
         self.__next__(py)
     }
+
+    /// Raises `exc` (a coroutine's `throw`: e.g. a task being cancelled).
+    #[pyo3(signature = (exc, _value = None, _traceback = None))]
+    fn throw(
+        &self,
+        exc: &Bound<'_, PyAny>,
+        _value: Option<&Bound<'_, PyAny>>,
+        _traceback: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        Err(PyErr::from_value(exc.clone()))
+    }
+
+    /// Nothing to release.
+    fn close(&self) {}
+}
+
+/// The awaitable of a token not cached when it was asked for. Like a
+/// coroutine, it starts when first driven (inside the loop that awaits it, so
+/// `asyncio.run(client.get_token_async())` works): it then joins the shared
+/// fetch and waits on a future of that loop, whose iterator it drives.
+#[pyclass(frozen, module = "ooauthcc._ooauthcc", name = "_Pending")]
+pub(crate) struct Pending {
+    client: Client,
+    timeout: Duration,
+    as_token: bool,
+    /// `future.__await__()`, once started.
+    iter: PyOnceLock<Py<PyAny>>,
+}
+
+impl Pending {
+    /// The iterator of the loop future, starting the wait on first use.
+    fn iter<'py>(&self, py: Python<'py>) -> PyResult<&Bound<'py, PyAny>> {
+        self.iter
+            .get_or_try_init(py, || {
+                errors::guard(|| {
+                    let fut = start(py, &self.client, self.timeout, self.as_token)?;
+                    Ok(fut.call_method0("__await__")?.unbind())
+                })
+            })
+            .map(|it| it.bind(py))
+    }
+}
+
+#[pymethods]
+impl Pending {
+    fn __await__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
+        slf
+    }
+
+    fn __iter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
+        slf
+    }
+
+    fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.iter(py)?.call_method0("__next__")
+    }
+
+    #[pyo3(signature = (value = None))]
+    fn send<'py>(&self, py: Python<'py>, value: Option<Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+        self.iter(py)?.call_method1("send", (value,))
+    }
+
+    #[pyo3(signature = (exc, value = None, traceback = None))]
+    fn throw<'py>(
+        &self,
+        py: Python<'py>,
+        exc: Bound<'py, PyAny>,
+        value: Option<Bound<'py, PyAny>>,
+        traceback: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let iter = self.iter(py)?;
+        match (value, traceback) {
+            (None, None) => iter.call_method1("throw", (exc,)),
+            (value, traceback) => iter.call_method1("throw", (exc, value, traceback)),
+        }
+    }
+
+    /// Closes the wait if it started (the shared fetch goes on regardless).
+    fn close(&self, py: Python<'_>) -> PyResult<()> {
+        match self.iter.get(py) {
+            Some(it) => it.bind(py).call_method0("close").map(drop),
+            None => Ok(()),
+        }
+    }
 }
 
 /// An awaitable that returns `value`.
@@ -61,14 +149,20 @@ fn _resolve(fut: &Bound<'_, PyAny>, ok: bool, value: &Bound<'_, PyAny>) -> PyRes
     Ok(())
 }
 
-/// A future of the running loop, resolved when the shared fetch ends.
-/// The future's value is the token's `str`, or the `Token` when `as_token`.
+/// The awaitable of a token being fetched; it starts when first awaited.
+/// Its value is the token's `str`, or the `Token` when `as_token`.
 pub(crate) fn pending<'py>(
     py: Python<'py>,
     client: &Client,
     timeout: Duration,
     as_token: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
+    let p = Pending { client: client.clone(), timeout, as_token, iter: PyOnceLock::new() };
+    Ok(Bound::new(py, p)?.into_any())
+}
+
+/// A future of the running loop, resolved when the shared fetch ends.
+fn start<'py>(py: Python<'py>, client: &Client, timeout: Duration, as_token: bool) -> PyResult<Bound<'py, PyAny>> {
     static GET_RUNNING_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     let event_loop = GET_RUNNING_LOOP.import(py, "asyncio", "get_running_loop")?.call0()?;
     let fut = event_loop.call_method0("create_future")?;

@@ -1,5 +1,6 @@
 //! The benchmark floor of DESIGN.md: a PyO3 method on a frozen class that
 //! returns a stored `str`. `Client.get_token()` is measured against it.
+//! Compiled only with the `bench` feature: the published module has no test code.
 
 use pyo3::prelude::*;
 use pyo3::types::PyString;

@@ -125,6 +125,16 @@ impl PyClient {
     }
 }
 
+/// The `timeout` argument of a blocking call: `None` (the common, hot case)
+/// costs nothing; anything else is checked by `config::timeout`.
+#[inline]
+fn call_timeout(py: Python<'_>, timeout: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Duration>> {
+    match timeout {
+        None => Ok(None),
+        Some(t) => guard(|| config::timeout(py, Some(t))),
+    }
+}
+
 #[pymethods]
 impl PyClient {
     /// See the package documentation (and `ooauthcc/_ooauthcc.pyi`) for the settings.
@@ -186,20 +196,19 @@ impl PyClient {
 
     /// A valid access token: the cached one when fresh (no wait, no lock),
     /// else the result of the one request all callers share. Releases the GIL
-    /// while waiting, at most the `get_timeout` setting.
-    fn get_token(&self, py: Python<'_>) -> PyResult<Py<PyString>> {
-        self.obtain(py, None, |h| h.text.clone_ref(py))
-    }
-
-    /// `get_token()` waiting at most `timeout` seconds for a fetch.
-    fn get_token_with_timeout(&self, py: Python<'_>, timeout: &Bound<'_, PyAny>) -> PyResult<Py<PyString>> {
-        let timeout = guard(|| config::timeout(py, Some(timeout)))?;
+    /// while waiting, at most `timeout` seconds (default: the `get_timeout`
+    /// setting).
+    #[pyo3(signature = (*, timeout = None))]
+    fn get_token(&self, py: Python<'_>, timeout: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyString>> {
+        let timeout = call_timeout(py, timeout)?;
         self.obtain(py, timeout, |h| h.text.clone_ref(py))
     }
 
     /// Like `get_token`, but the `Token` with its type, expiry, scope and extra fields.
-    fn token(&self, py: Python<'_>) -> PyResult<Py<PyToken>> {
-        self.obtain(py, None, |h| h.obj.clone_ref(py))
+    #[pyo3(signature = (*, timeout = None))]
+    fn token(&self, py: Python<'_>, timeout: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyToken>> {
+        let timeout = call_timeout(py, timeout)?;
+        self.obtain(py, timeout, |h| h.obj.clone_ref(py))
     }
 
     /// An awaitable of `get_token()` for asyncio: it never blocks the event

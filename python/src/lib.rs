@@ -6,6 +6,7 @@
 #![deny(unsafe_code)]
 
 mod aio;
+#[cfg(feature = "bench")]
 mod bench;
 mod client;
 mod config;
@@ -22,9 +23,7 @@ use pyo3::prelude::*;
 #[pymodule(gil_used = false)]
 mod _ooauthcc {
     #[pymodule_export]
-    use crate::aio::Ready;
-    #[pymodule_export]
-    use crate::bench::BenchFloor;
+    use crate::aio::{Pending, Ready};
     #[pymodule_export]
     use crate::client::PyClient;
     #[pymodule_export]
@@ -52,6 +51,9 @@ mod _ooauthcc {
         // Core's error kinds as (code, name), so a test notices an exception class out of step.
         let kinds: Vec<(u32, &str)> = ooauthcc_core::ErrorKind::ALL.iter().map(|k| (k.code(), k.name())).collect();
         m.add("_ERROR_KINDS", kinds)?;
+        // The benchmark's floor, in bench builds only (`--features bench`).
+        #[cfg(feature = "bench")]
+        m.add_class::<crate::bench::BenchFloor>()?;
         crate::interp::register(m)?;
         crate::logging::install();
         Ok(())

@@ -92,8 +92,11 @@ async def test_async_timeout_and_cancellation(server: AuthServer, client_id: str
 
 
 def test_get_token_async_needs_a_running_loop(client: ooauthcc.Client) -> None:
-    with pytest.raises(RuntimeError):
-        client.get_token_async()
+    # Like a coroutine, it starts when first driven: there, it needs a running loop.
+    awaitable = client.get_token_async()
+    with pytest.raises(RuntimeError, match="no running event loop"):
+        awaitable.send(None)
+    awaitable.close()
 
 
 @pytest.mark.asyncio
@@ -104,3 +107,85 @@ async def test_a_cached_answer_works_with_asyncio_helpers(server: AuthServer, cl
     assert list(await asyncio.gather(client.get_token_async(), client.get_token_async())) == [token, token]
     assert await asyncio.ensure_future(client.get_token_async()) == token
     assert (await client.token_async()).access_token == token
+
+
+def test_asyncio_run_twice_with_the_same_client(server: AuthServer, client_id: str) -> None:
+    """Each asyncio.run() makes a fresh event loop: the client works in every
+    one of them, on a fetch (the awaitable of a pending request) and on a hit."""
+    server.set_latency(0.2)
+    client = make_client(server, client_id)
+
+    async def get() -> str:
+        return await client.get_token_async()
+
+    first = asyncio.run(get())  # fetched while this loop runs
+    second = asyncio.run(get())  # cached: answered without the loop
+    assert first == second and server.is_valid_token(first)
+    assert server.request_count(client_id) == 1
+    assert client.invalidate(first)
+    third = asyncio.run(get())  # fetched again, under a third loop
+    assert third != first and server.is_valid_token(third)
+    assert asyncio.run(client.token_async()).access_token == third
+    assert server.request_count(client_id) == 2
+
+
+def test_a_loop_that_ended_while_waiting_does_not_break_the_next_one(server: AuthServer, client_id: str) -> None:
+    server.set_latency(0.5)
+    client = make_client(server, client_id)
+
+    async def give_up() -> None:
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(client.get_token_async(), 0.05)
+
+    asyncio.run(give_up())  # the loop closes while the fetch goes on
+    token = asyncio.run(client.get_token_async(timeout=5))
+    assert server.is_valid_token(token)
+    assert server.request_count(client_id) == 1
+
+
+@pytest.mark.asyncio
+async def test_tasks_made_with_create_task(server: AuthServer, client_id: str) -> None:
+    """Tasks awaiting get_token_async(), and tasks made from its awaitable
+    directly (it is a collections.abc.Coroutine), share one request."""
+    server.set_latency(0.3)
+    client = make_client(server, client_id)
+
+    async def get() -> str:
+        return await client.get_token_async()
+
+    wrapped = [asyncio.create_task(get()) for _ in range(20)]
+    direct = [asyncio.create_task(client.get_token_async()) for _ in range(20)]
+    as_token = asyncio.create_task(client.token_async())
+    tokens = await asyncio.gather(*wrapped, *direct)
+    assert len(set(tokens)) == 1 and server.is_valid_token(tokens[0])
+    assert (await as_token).access_token == tokens[0]
+    # Cached now: a task made from the already-done awaitable.
+    assert await asyncio.create_task(client.get_token_async()) == tokens[0]
+    assert await asyncio.create_task(get()) == tokens[0]
+    assert server.request_count(client_id) == 1
+
+
+@pytest.mark.asyncio
+async def test_a_cancelled_task_leaves_the_shared_fetch_running(server: AuthServer, client_id: str) -> None:
+    server.set_latency(0.4)
+    client = make_client(server, client_id)
+    task = asyncio.create_task(client.get_token_async())
+    other = asyncio.create_task(client.get_token_async())
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert server.is_valid_token(await other)
+    assert server.request_count(client_id) == 1
+
+
+def test_errors_reach_tasks_under_asyncio_run(server: AuthServer, client_id: str) -> None:
+    client = make_client(server, client_id, max_retries=0)
+    server.set_fault(Fault.oauth_error("invalid_client", status=401))
+
+    async def main() -> None:
+        with pytest.raises(ooauthcc.OAuthError):
+            await asyncio.create_task(client.get_token_async())
+
+    asyncio.run(main())
+    asyncio.run(main())

@@ -200,6 +200,6 @@ def test_missing_secret_is_a_config_error() -> None:
 
 def test_timeout_argument_is_checked(client: ooauthcc.Client) -> None:
     with pytest.raises(TypeError, match="'timeout'"):
-        client.get_token_with_timeout("soon")  # type: ignore[arg-type]
+        client.get_token(timeout="soon")  # type: ignore[arg-type]
     with pytest.raises(ooauthcc.ConfigError, match="timeout"):
-        client.get_token_with_timeout(-1)
+        client.get_token(timeout=-1)

@@ -151,7 +151,7 @@ def test_reliability_row(row: Row, redirect_target: AuthServer) -> None:
         targeted_before = redirect_target.total_requests()
         start = time.monotonic()
         with pytest.raises(ooauthcc.Error) as info:
-            client.get_token_with_timeout(4)
+            client.get_token(timeout=4)
         elapsed = time.monotonic() - start
         e = info.value
         what = f"{row.fault}: got {type(e).__name__} kind={e.kind} ({e}) after {elapsed:.2f} s"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 import pytest
 import requests
@@ -61,14 +62,15 @@ def test_no_secret_or_token_anywhere(server: AuthServer, client_id: str, capture
     retry.get_token()
     wrong = ooauthcc.Client(server.token_url, client_id, SECRET + "-wrong")
     wrong_secret_text = SECRET + "-wrong"
-    for call in (wrong.get_token, lambda: asyncio.run(_async_get(wrong))):
+    calls: list[Callable[[], str]] = [wrong.get_token, lambda: asyncio.run(_async_get(wrong))]
+    for call in calls:
         with pytest.raises(ooauthcc.OAuthError) as info:
             call()
         seen(info.value, info.value.args, info.value.__dict__)
     server.set_latency(0.5)
     slow = make_client(server, client_id, scopes=["slow"])
     with pytest.raises(ooauthcc.TokenTimeoutError) as tinfo:
-        slow.get_token_with_timeout(0.05)
+        slow.get_token(timeout=0.05)
     seen(tinfo.value, tinfo.value.__dict__)
     server.set_latency(0)
     with resource_server(server) as rs:

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import socket
-import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -19,68 +16,26 @@ import pytest
 import ooauthcc
 import store_worker
 from helpers import SECRET, TLS_FIXTURES, unique_id
-from ooauthcc.testing import AuthServer
-
-# Installed by scripts/test-all.sh (apt-get install redis-server) when missing.
-REDIS = os.environ.get("OOAUTHCC_REDIS_SERVER", "redis-server")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _ping(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
-            s.sendall(b"PING\r\n")
-            return s.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
-def _redis(extra: list[str]) -> Iterator[int]:
-    """A redis-server on a free loopback port (plus `extra` arguments), killed afterwards."""
-    port = _free_port()
-    with tempfile.TemporaryDirectory() as d:
-        proc = subprocess.Popen(
-            [REDIS, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no", "--dir", d]
-            + extra,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            deadline = time.monotonic() + 10
-            while not _ping(port):
-                assert time.monotonic() < deadline, "redis-server did not start"
-                time.sleep(0.02)
-            yield port
-        finally:
-            proc.kill()
-            proc.wait()
-
+from ooauthcc.testing import AuthServer, RedisServer
 
 @pytest.fixture
 def redis_url() -> Iterator[str]:
-    for port in _redis([]):
-        yield f"redis://127.0.0.1:{port}/0"
+    # redis-server is installed by scripts/test-all.sh (apt-get install redis-server) when missing.
+    with RedisServer() as redis:
+        yield redis.url
 
 
 @pytest.fixture
 def redis_tls_url() -> Iterator[str]:
     """A redis-server that also listens with TLS under the test PKI and asks
     TLS clients for a certificate; its rediss:// URL."""
-    tls_port = _free_port()
-    tls = [
-        "--tls-port", str(tls_port),
-        "--tls-cert-file", str(TLS_FIXTURES / "server.pem"),
-        "--tls-key-file", str(TLS_FIXTURES / "server.key.pem"),
-        "--tls-ca-cert-file", str(TLS_FIXTURES / "ca.pem"),
-        "--tls-auth-clients", "yes",
-    ]  # fmt: skip
-    for _ in _redis(tls):
-        yield f"rediss://127.0.0.1:{tls_port}/0"
+    with RedisServer(
+        tls_cert=TLS_FIXTURES / "server.pem",
+        tls_key=TLS_FIXTURES / "server.key.pem",
+        tls_ca=TLS_FIXTURES / "ca.pem",
+        tls_auth_clients=True,
+    ) as redis:
+        yield redis.tls_url
 
 
 def test_a_fleet_of_python_processes_makes_one_request_per_renewal(redis_url: str) -> None:
@@ -191,3 +146,14 @@ def test_tokens_are_shared_over_tls(redis_tls_url: str) -> None:
         ooauthcc.Client(
             "https://idp.example.com/token", "id", "secret", store_url="rediss://127.0.0.1/0", store_client_cert_file=cert
         )
+
+
+def test_the_redis_launcher_of_ooauthcc_testing() -> None:
+    with RedisServer() as redis:
+        assert redis.url == f"redis://127.0.0.1:{redis.port}/0" and str(redis.port) in repr(redis)
+        with pytest.raises(RuntimeError, match="without TLS"):
+            redis.tls_url
+    assert redis.closed and repr(redis) == "RedisServer(closed)"
+    redis.close()  # idempotent
+    with pytest.raises(ValueError, match="tls_key"):
+        RedisServer(tls_cert=TLS_FIXTURES / "server.pem")

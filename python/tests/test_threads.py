@@ -63,7 +63,7 @@ def test_herd_of_mixed_calls_shares_one_request(server: AuthServer, client_id: s
         client.get_token,
         lambda: client.token().access_token,
         lambda: client.authorization_header().split(" ", 1)[1],
-        lambda: client.get_token_with_timeout(5),
+        lambda: client.get_token(timeout=5),
     ]
     tokens = herd(64, lambda: calls[threading.get_ident() % len(calls)]())
     assert len(set(tokens)) == 1
@@ -101,7 +101,7 @@ def test_timeout_leaves_the_shared_fetch_running(server: AuthServer, client_id: 
     server.set_latency(0.6)
     client = make_client(server, client_id)
     try:
-        client.get_token_with_timeout(0.1)
+        client.get_token(timeout=0.1)
         raise AssertionError("expected a timeout")
     except ooauthcc.TokenTimeoutError as e:
         assert e.status == 11 and isinstance(e, TimeoutError)

@@ -18,6 +18,12 @@ client certificates, for ``tls_client_auth`` and ``self_signed_tls_client_auth``
     with AuthServer(tls_cert=server_pem, tls_key=server_key_pem, client_ca=ca_pem) as server:
         server.register_client("svc", auth_methods="tls_client_auth", client_cert=client_pem)
 
+For the shared token store, :class:`RedisServer` starts a throwaway
+``redis-server`` (the program must be installed) on a free loopback port::
+
+    with RedisServer() as redis:
+        client = server.new_client(store_url=redis.url)
+
 With pytest, the fixtures ``ooauthcc_server`` (a fresh server) and
 ``ooauthcc_client`` (a registered client and an ``ooauthcc.Client`` for it)
 are available once ooauthcc is installed (plugin ``ooauthcc.testing.pytest_plugin``).
@@ -31,8 +37,9 @@ from typing import Any, Optional
 
 from .._ooauthcc import AuthServer as _NativeAuthServer
 from .._ooauthcc import Client, Fault, RecordedRequest
+from ._redis import RedisServer, free_port
 
-__all__ = ["AuthServer", "Fault", "RecordedRequest"]
+__all__ = ["AuthServer", "Fault", "RecordedRequest", "RedisServer", "free_port"]
 
 _ids = itertools.count()
 
