@@ -1,4 +1,4 @@
-//! The type rules of each [`Kind`]: which [`SettingValue`] shapes a setting of
+//! The type rules of each [`SettingKind`]: which [`SettingValue`] shapes a setting of
 //! that kind takes, how they become the field's Rust value, and how the value
 //! is shown (secrets never). The schema names a kind per setting; the compiler
 //! checks that the kind's rule fits the field's Rust type.

@@ -114,7 +114,7 @@ impl SettingInfo {
 
 /// A value for [`ClientConfig::set`](super::ClientConfig::set), in the few
 /// shapes every language and document has. Which shapes a setting accepts is
-/// decided by its [`Kind`]; a mismatch is a config error naming the setting.
+/// decided by its [`SettingKind`]; a mismatch is a config error naming the setting.
 #[derive(Clone)]
 #[non_exhaustive]
 pub enum SettingValue {
