@@ -6,6 +6,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Each step prints how long the one before it took, and the last one's time and
+# the total are printed on exit: the next person sees where the time goes.
+step_name="" step_start=$SECONDS
+step() {
+  if [ -n "$step_name" ]; then echo "   [$step_name: $((SECONDS - step_start)) s]"; fi
+  step_name=$1 step_start=$SECONDS
+  echo "== $1"
+}
+trap 'step_rc=$?; if [ -n "$step_name" ]; then echo "   [$step_name: $((SECONDS - step_start)) s]"; fi; echo "   [test-all.sh total: $SECONDS s, exit $step_rc]"' EXIT
+
 # The shared-store tests start their own redis-server processes on 127.0.0.1.
 if ! command -v redis-server >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -17,27 +27,30 @@ if ! command -v redis-server >/dev/null 2>&1; then
   fi
 fi
 
-echo "== cargo fmt --check"
+step "cargo fmt --check"
 cargo fmt --all -- --check
 
-echo "== cargo clippy (all targets, all features, warnings are errors)"
+step "cargo clippy (all targets, all features, warnings are errors)"
 cargo clippy --workspace --all-targets --all-features --quiet -- -D warnings
 
-echo "== cargo doc (missing or broken docs are errors)"
+step "core/src layering (no import cycle beyond mod.rs facades)"
+python3 scripts/module-cycles.py
+
+step "cargo doc (missing or broken docs are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --all-features --no-deps --quiet
 
-echo "== the main job: many callers, one token request per token"
+step "the main job: many callers, one token request per token"
 cargo run --quiet -p ooauthcc-core --features testing --example herd
 
-echo "== third-party authorization server (npm oidc-provider, pinned) into the cache"
+step "third-party authorization server (npm oidc-provider, pinned) into the cache"
 OOAUTHCC_OIDC_PROVIDER_DIR="$(./scripts/oidc-provider-install.sh)"
 export OOAUTHCC_OIDC_PROVIDER_DIR
 
-echo "== cargo test (unit; integration against the bundled server and oidc-provider; doc tests)"
+step "cargo test (unit; integration against the bundled server and oidc-provider; doc tests)"
 cargo test --workspace --all-features
 
-echo "== C ABI (header freshness, packaging, C/C++ tests and examples, valgrind, ctypes)"
+step "C ABI (header freshness, packaging, C/C++ tests and examples, valgrind, ctypes)"
 ./scripts/test-c.sh
 
-echo "== Python package (pip install ./python, stubtest, mypy --strict, pytest)"
+step "Python package (pip install ./python, stubtest, mypy --strict, pytest)"
 ./scripts/test-python.sh

@@ -4,8 +4,8 @@
 use url::Url;
 
 use crate::client::Client;
-use crate::config::is_loopback_host;
 use crate::error::{Error, ErrorKind, Result};
+use crate::settings::is_loopback_host;
 use crate::token::Token;
 
 impl Client {

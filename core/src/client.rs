@@ -4,11 +4,12 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::config::{ClientConfig, Settings};
+use crate::config::ClientConfig;
 use crate::entry::Entry;
 use crate::error::Result;
 use crate::registry;
 use crate::runtime;
+use crate::settings::Settings;
 use crate::stats::Stats;
 use crate::token::Token;
 
@@ -39,6 +40,7 @@ impl Client {
     /// Validates `config` and connects this client to the shared cache. Nothing
     /// is sent and no thread is started until the first token is asked for.
     pub fn new(config: ClientConfig) -> Result<Client> {
+        crate::fork::install_handlers();
         let settings = Arc::new(Settings::from_config(&config)?);
         let entry = registry::entry_for(Arc::clone(&settings));
         Ok(Client { entry, settings })

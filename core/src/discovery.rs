@@ -11,9 +11,9 @@ use serde_json::Value;
 use url::Url;
 
 use crate::clock::{self, Nanos};
-use crate::config::{Endpoint, Settings, check_url};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{self, describe_url};
+use crate::settings::{Endpoint, Settings, check_url};
 
 /// Metadata is re-read after this long, so a moved endpoint is eventually followed.
 const METADATA_TTL: Duration = Duration::from_secs(24 * 3600);

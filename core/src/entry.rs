@@ -14,6 +14,8 @@
 //! check the very code below runs; this file adds the runtime, the fetch, the
 //! counters, the logs and the timeouts.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -21,14 +23,15 @@ use arc_swap::ArcSwapOption;
 use tokio::sync::watch;
 
 use crate::clock::Nanos;
-use crate::config::Settings;
 use crate::discovery::Metadata;
 use crate::error::{Error, ErrorKind, Result};
 use crate::fetch::{self, AutoMethod, FetchContext};
 use crate::http::describe_url;
 use crate::retry;
 use crate::runtime::{self, Slot};
+use crate::settings::Settings;
 use crate::stats::{Counters, bump};
+use crate::store::{self, StoreContext};
 use crate::token::{Token, TokenInner};
 
 #[cfg(all(test, ooauthcc_loom))]
@@ -181,9 +184,17 @@ impl Entry {
                 auto: &self.auto,
                 last_error: &flight.extra,
                 discovered: &self.discovered,
-                rejected: self.rejected.load_full().map(|f| *f),
             };
-            fetch::fetch(&ctx).await.map(|t| t.0)
+            let from_server = || -> Pin<Box<dyn Future<Output = Result<Token>> + Send + '_>> {
+                Box::pin(fetch::fetch_from_server(&ctx))
+            };
+            let store = StoreContext {
+                settings: &self.settings,
+                counters: &self.counters,
+                rejected: self.rejected.load_full().map(|f| *f),
+                from_server: &from_server,
+            };
+            store::obtain(&store).await.map(|t| t.0)
         };
         let hold = |e: &Error, consecutive: u32| {
             bump(&self.counters.failures);

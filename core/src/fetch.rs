@@ -11,13 +11,14 @@ use arc_swap::ArcSwapOption;
 use crate::clock;
 use url::Url;
 
-use crate::config::{AuthMethod, Settings};
+use crate::config::AuthMethod;
 use crate::discovery::{self, Metadata};
 use crate::error::{Error, ErrorKind, Result};
 use crate::lifecycle;
 use crate::request::{self, SentMethod};
 use crate::response;
 use crate::retry;
+use crate::settings::Settings;
 use crate::stats::{Counters, bump};
 use crate::token::{Token, TokenInner};
 
@@ -52,16 +53,6 @@ pub(crate) struct FetchContext<'a> {
     pub last_error: &'a ArcSwapOption<Error>,
     /// The issuer's metadata, when the token endpoint is discovered.
     pub discovered: &'a ArcSwapOption<Metadata>,
-    /// The fingerprint of the token last invalidated: never taken back from a
-    /// shared store.
-    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
-    pub rejected: Option<[u8; 32]>,
-}
-
-/// A token for a flight: from the shared store when one is configured and holds
-/// a fresh token, else from the token endpoint (see [`crate::store`]).
-pub(crate) async fn fetch(ctx: &FetchContext<'_>) -> Result<Token> {
-    crate::store::obtain(ctx).await
 }
 
 /// Fetches a token from the token endpoint, retrying transient failures as the
@@ -87,7 +78,7 @@ pub(crate) async fn fetch_from_server(ctx: &FetchContext<'_>) -> Result<Token> {
 /// One attempt, which for `auto` may be two requests: basic, then post once.
 async fn fetch_once(ctx: &FetchContext<'_>) -> Result<Token> {
     let s = ctx.settings;
-    let http = crate::runtime::slot()?.http_client(s.connect_timeout, s.tls.as_ref())?;
+    let http = crate::http::client_for(s)?;
     let (endpoint, fresh_metadata) = discovery::token_endpoint(&http, s, ctx.discovered).await?;
     if let Some(m) = fresh_metadata {
         ctx.auto.learn_from_metadata(s.auth_method, m.auth_methods.as_deref());

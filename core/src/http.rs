@@ -1,15 +1,19 @@
 //! Sending one token request over HTTP and reading the answer, capped in size.
 
+use std::collections::HashMap;
 use std::time::Duration;
+
+use parking_lot::Mutex;
 
 use reqwest::header::{CONTENT_TYPE, COOKIE, HeaderValue, LOCATION, RETRY_AFTER};
 use url::Url;
 use zeroize::Zeroizing;
 
-use crate::config::Settings;
 use crate::error::{Error, ErrorKind, Result};
+use crate::generation::PerProcess;
 use crate::request::TokenRequest;
 use crate::response::{RawResponse, parse_retry_after};
+use crate::settings::Settings;
 
 /// The largest token response we read. Real ones are a few KiB; anything
 /// bigger is a misbehaving server and must not exhaust the caller's memory.
@@ -18,7 +22,27 @@ pub(crate) const MAX_BODY: usize = 1 << 20;
 /// `User-Agent` of every request.
 pub(crate) const USER_AGENT: &str = concat!("ooauthcc/", env!("CARGO_PKG_VERSION"));
 
-pub(crate) fn build_client(connect_timeout: Duration, tls: Option<&crate::tls::Tls>) -> Result<reqwest::Client> {
+/// What makes two HTTP clients different: connect timeout and TLS material.
+type TransportKey = (Duration, Option<[u8; 32]>);
+
+/// reqwest clients by transport setting, one connection pool each, per fork
+/// generation (a child must not reuse the parent's connections).
+static POOL: PerProcess<Mutex<HashMap<TransportKey, reqwest::Client>>> = PerProcess::new();
+
+/// The pooled HTTP client for these settings' transport, built on first use.
+pub(crate) fn client_for(s: &Settings) -> Result<reqwest::Client> {
+    let key = (s.connect_timeout, s.tls.as_ref().map(|t| t.fingerprint));
+    let pool = POOL.get(|| Mutex::new(HashMap::new()));
+    let mut clients = pool.value.lock();
+    if let Some(c) = clients.get(&key) {
+        return Ok(c.clone());
+    }
+    let client = build_client(s.connect_timeout, s.tls.as_deref())?;
+    clients.insert(key, client.clone());
+    Ok(client)
+}
+
+fn build_client(connect_timeout: Duration, tls: Option<&crate::tls::Tls>) -> Result<reqwest::Client> {
     let mut builder = reqwest::Client::builder();
     if let Some(tls) = tls {
         if let Some(identity) = &tls.identity {

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use crate::clock::{self, Nanos};
-use crate::config::Settings;
+use crate::settings::Settings;
 
 /// The two instants of a token's life on the coarse clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

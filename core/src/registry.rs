@@ -12,9 +12,9 @@ use std::sync::Arc;
 use once_cell::sync::Lazy;
 use parking_lot::Mutex;
 
-use crate::config::Settings;
 use crate::entry::Entry;
-use crate::key::CacheKey;
+use crate::settings::Settings;
+use crate::settings::key::CacheKey;
 
 struct Registry {
     entries: HashMap<CacheKey, Arc<Entry>>,

@@ -6,10 +6,11 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::header::HeaderValue;
 use zeroize::Zeroizing;
 
-use crate::config::{BasicEncoding, Settings};
+use crate::config::BasicEncoding;
 use crate::error::{Error, ErrorKind, Result};
 use crate::jwt;
 use crate::secret::Secret;
+use crate::settings::Settings;
 
 /// The method actually used for one request (`auto` resolves to one of the first two).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

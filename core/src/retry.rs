@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use crate::config::Settings;
 use crate::error::Error;
+use crate::settings::Settings;
 
 /// The delay before retry number `attempt` (0-based) of a transient failure, or
 /// `None` when the error must not be retried (fatal, retries used up, or the

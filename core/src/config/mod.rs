@@ -17,7 +17,6 @@ mod schema;
 mod schema_tests;
 pub(crate) mod secs;
 mod setting;
-mod validate;
 
 use std::time::Duration;
 
@@ -26,7 +25,6 @@ pub use into_setting::IntoSetting;
 pub use profiles::Profiles;
 pub use schema::ClientConfig;
 pub use setting::{SettingInfo, SettingKind, SettingValue};
-pub(crate) use validate::{Endpoint, Settings, check_url, is_loopback_host};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::Secret;
@@ -101,10 +99,5 @@ impl ClientConfig {
     /// a non-negative number of seconds, at most a year.
     pub fn duration_from_secs(setting: &str, secs: f64) -> Result<Duration> {
         secs::to_duration(secs).map_err(|why| Error::config(setting, why))
-    }
-
-    /// Checks every setting; the error names the first one that is wrong.
-    pub fn validate(&self) -> Result<()> {
-        Settings::from_config(self).map(|_| ())
     }
 }

@@ -24,20 +24,18 @@ use std::time::Duration;
 use futures_util::StreamExt as _;
 use tokio::time::Instant;
 
-use super::StoreSettings;
 use super::redis::RedisStore;
 use super::sealed::Sealer;
 use super::values::{self, Rejected};
+use super::{StoreContext, StoreSettings};
 use crate::clock;
 use crate::error::{Error, ErrorKind, Result};
-use crate::fetch::{self, FetchContext};
 use crate::retry;
-use crate::runtime;
 use crate::stats::bump;
 use crate::token::Token;
 
 /// The fetch of `ctx`, shared through the store `st` with other processes.
-pub(super) async fn obtain(ctx: &FetchContext<'_>, st: &StoreSettings) -> Result<Token> {
+pub(super) async fn obtain(ctx: &StoreContext<'_>, st: &StoreSettings) -> Result<Token> {
     // A credential that cannot be read (a missing file, say) fails the fetch
     // itself, with the error the caller needs to see: not a store problem.
     let sealer = Sealer::derive(ctx.settings, &st.identity)?;
@@ -46,7 +44,7 @@ pub(super) async fn obtain(ctx: &FetchContext<'_>, st: &StoreSettings) -> Result
         Err(e) => {
             bump(&ctx.counters.store_errors);
             tracing::warn!(client_id = %ctx.settings.client_id, error = %e, "token store unavailable; fetching without it");
-            fetch::fetch_from_server(ctx).await
+            (ctx.from_server)().await
         }
     }
 }
@@ -54,8 +52,8 @@ pub(super) async fn obtain(ctx: &FetchContext<'_>, st: &StoreSettings) -> Result
 /// `Ok(outcome)` once the store settled it: a stored token, or the result of
 /// the fetch this process made holding the lock. `Err` when the store failed
 /// before this process fetched.
-async fn through_store(ctx: &FetchContext<'_>, st: &StoreSettings, sealer: &Sealer) -> Result<Result<Token>> {
-    let redis = runtime::slot()?.redis_store(st)?;
+async fn through_store(ctx: &StoreContext<'_>, st: &StoreSettings, sealer: &Sealer) -> Result<Result<Token>> {
+    let redis = RedisStore::shared(st)?;
     let give_up_at = Instant::now() + wait_limit(ctx, st);
     let mut counted_wait = false;
     loop {
@@ -79,7 +77,7 @@ async fn through_store(ctx: &FetchContext<'_>, st: &StoreSettings, sealer: &Seal
 }
 
 async fn fetch_holding_lock(
-    ctx: &FetchContext<'_>,
+    ctx: &StoreContext<'_>,
     st: &StoreSettings,
     redis: &Arc<RedisStore>,
     sealer: &Sealer,
@@ -96,7 +94,7 @@ async fn fetch_holding_lock(
         Err(e) => tracing::debug!(error = %e, "could not look in the store again; fetching"),
     }
     let renewer = spawn_renewer(st, redis, &sealer.lock_key, &owner);
-    let result = fetch::fetch_from_server(ctx).await;
+    let result = (ctx.from_server)().await;
     drop(renewer);
     let shared = match sealed_outcome(sealer, &result) {
         Ok(shared) => shared,
@@ -133,7 +131,7 @@ fn sealed_outcome(sealer: &Sealer, result: &Result<Token>) -> Result<Option<(Str
 /// round trip (best effort: a lock we fail to release expires after its lease,
 /// and the others fetch themselves).
 async fn finish(
-    ctx: &FetchContext<'_>,
+    ctx: &StoreContext<'_>,
     st: &StoreSettings,
     redis: &RedisStore,
     sealer: &Sealer,
@@ -157,7 +155,7 @@ async fn finish(
 /// lock is gone without either (`None`: the holder died, or failed in a way
 /// not shared; the caller tries the lock).
 async fn wait_for_holder(
-    ctx: &FetchContext<'_>,
+    ctx: &StoreContext<'_>,
     st: &StoreSettings,
     redis: &RedisStore,
     sealer: &Sealer,
@@ -210,7 +208,7 @@ async fn wait_for_holder(
 /// this process (a store hit), or the refusal another process got from the
 /// server moments ago; `None` when neither (our turn to fetch, or to wait).
 async fn look(
-    ctx: &FetchContext<'_>,
+    ctx: &StoreContext<'_>,
     st: &StoreSettings,
     redis: &RedisStore,
     sealer: &Sealer,
@@ -224,7 +222,7 @@ async fn look(
 }
 
 /// The stored token if it opens and is fresh for this process.
-fn open_fresh(ctx: &FetchContext<'_>, sealer: &Sealer, value: &[u8]) -> Option<Token> {
+fn open_fresh(ctx: &StoreContext<'_>, sealer: &Sealer, value: &[u8]) -> Option<Token> {
     match values::decode_token(sealer.open(&sealer.token_key, value), ctx.settings) {
         // The token a resource server rejected here: fetch a new one (which replaces it).
         Ok(t) if ctx.rejected.is_some_and(|r| t.0.access_token.fingerprint() == r) => None,
@@ -243,7 +241,7 @@ fn open_fresh(ctx: &FetchContext<'_>, sealer: &Sealer, value: &[u8]) -> Option<T
 }
 
 /// The stored refusal, if it opens.
-fn open_failure(ctx: &FetchContext<'_>, sealer: &Sealer, value: &[u8]) -> Option<Error> {
+fn open_failure(ctx: &StoreContext<'_>, sealer: &Sealer, value: &[u8]) -> Option<Error> {
     match sealer.open(&sealer.failure_key, value).and_then(|plain| values::decode_failure(&plain)) {
         Some(e) => {
             tracing::debug!(client_id = %ctx.settings.client_id, error = %e, "another process's token request was just refused; sharing its error");
@@ -287,7 +285,7 @@ impl Drop for AbortOnDrop {
 
 /// How long to wait for another process's fetch before fetching ourselves: as
 /// long as a fetch with all its retries can take, plus one lease.
-fn wait_limit(ctx: &FetchContext<'_>, st: &StoreSettings) -> Duration {
+fn wait_limit(ctx: &StoreContext<'_>, st: &StoreSettings) -> Duration {
     let s = ctx.settings;
     (s.request_timeout + s.retry_max_delay) * (s.max_retries + 1) + st.lock_lease
 }

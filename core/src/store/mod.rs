@@ -16,142 +16,47 @@ pub(crate) mod redis;
 mod redis_conn;
 #[cfg(feature = "redis")]
 mod sealed;
+mod settings;
 mod tls;
 #[cfg(feature = "redis")]
 mod values;
 
-use std::fmt;
-use std::time::Duration;
+pub(crate) use settings::StoreSettings;
 
-use crate::config::{ClientConfig, Settings};
-use crate::error::{Error, Result};
-use crate::fetch::{self, FetchContext};
-use crate::key::CacheKey;
-use crate::secret::Secret;
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::error::Result;
+use crate::settings::Settings;
+use crate::stats::Counters;
 use crate::token::Token;
-use tls::StoreTls;
 
-/// A validated shared-store configuration.
-#[derive(Clone)]
+/// A token request to the authorization server, as the store's miss path
+/// makes it (boxed: it is made at most once per flight, after a round trip).
+pub(crate) type ServerFetch<'a> =
+    dyn Fn() -> Pin<Box<dyn Future<Output = Result<Token>> + Send + 'a>> + Send + Sync + 'a;
+
+/// What the store reads or updates during one flight. The request to the
+/// server is handed in by the caller, so the store sits below `fetch`.
 #[cfg_attr(not(feature = "redis"), allow(dead_code))]
-pub(crate) struct StoreSettings {
-    /// May carry a password: kept like a secret.
-    pub url: Secret,
-    /// For a TLS store (`rediss://…`): private trust anchors, a client certificate.
-    pub tls: Option<StoreTls>,
-    /// Identifies the URL and TLS material in cache keys and the connection
-    /// cache (salted hash).
-    pub fingerprint: [u8; 32],
-    pub lock_lease: Duration,
-    pub timeout: Duration,
-    /// What the token depends on, hashed into the store's key names and key
-    /// (see `CacheKey::store_identity`).
-    pub identity: Vec<u8>,
+pub(crate) struct StoreContext<'a> {
+    pub settings: &'a Settings,
+    pub counters: &'a Counters,
+    /// The fingerprint of the token last invalidated: never taken back from a
+    /// shared store.
+    pub rejected: Option<[u8; 32]>,
+    /// Asks the token endpoint, when the store holds nothing fresh.
+    pub from_server: &'a ServerFetch<'a>,
 }
 
-impl fmt::Debug for StoreSettings {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StoreSettings")
-            .field("url", &"***")
-            .field("tls", &self.tls)
-            .field("lock_lease", &self.lock_lease)
-            .field("timeout", &self.timeout)
-            .finish_non_exhaustive()
-    }
-}
-
-impl StoreSettings {
-    /// The store settings of `c`, whose other settings are already checked in `s`.
-    pub(crate) fn from_config(c: &ClientConfig, s: &Settings) -> Result<Option<StoreSettings>> {
-        let Some(url) = &c.store_url else { return Ok(None) };
-        if url.is_empty() {
-            return Err(Error::config("store_url", "must not be empty (leave it unset to cache in this process only)"));
-        }
-        check_url(url)?;
-        let tls = StoreTls::from_config(c)?;
-        if tls.is_some() && !uses_tls(url.expose()) {
-            return Err(Error::config(
-                "store_url",
-                "must use TLS (rediss://…, rediss+cluster://… or rediss+sentinel://…) when the store's TLS files are set",
-            ));
-        }
-        let has_credential = s.client_secret.is_some()
-            || s.private_key.is_some()
-            || s.tls.as_ref().is_some_and(|t| t.identity_pem.is_some());
-        if !has_credential {
-            return Err(Error::config(
-                "store_url",
-                "needs a client credential (client secret, private key or client certificate key): shared tokens are \
-                 encrypted with a key derived from it",
-            ));
-        }
-        if c.store_lock_lease < Duration::from_millis(100) || c.store_lock_lease >= c.request_timeout {
-            return Err(Error::config(
-                "store_lock_lease",
-                format!(
-                    "must be at least 0.1 s and shorter than request_timeout ({:?}), got {:?}",
-                    c.request_timeout, c.store_lock_lease
-                ),
-            ));
-        }
-        if c.store_timeout < Duration::from_millis(1) {
-            return Err(Error::config("store_timeout", "must be at least 1 ms"));
-        }
-        let fingerprint = match &tls {
-            None => url.fingerprint(),
-            Some(t) => {
-                let (url, tls) = (url.expose(), t.identity());
-                let mut both = String::with_capacity(url.len() + 1 + tls.expose().len());
-                both.push_str(url);
-                both.push('\n');
-                both.push_str(tls.expose());
-                Secret::new(both).fingerprint()
-            }
-        };
-        Ok(Some(StoreSettings {
-            fingerprint,
-            url: url.clone(),
-            tls,
-            lock_lease: c.store_lock_lease,
-            timeout: c.store_timeout,
-            identity: CacheKey::new(s).store_identity(),
-        }))
-    }
-}
-
-/// Whether `url` names a TLS store.
-fn uses_tls(url: &str) -> bool {
-    ["rediss://", "rediss+cluster://", "rediss+sentinel://"].iter().any(|scheme| url.starts_with(scheme))
-}
-
-#[cfg(feature = "redis")]
-fn check_url(url: &Secret) -> Result<()> {
-    // Parsing only; the error never quotes the URL, which may hold a password.
-    if redis_conn::is_valid_url(url.expose()) {
-        return Ok(());
-    }
-    Err(Error::config(
-        "store_url",
-        "is not a Redis URL (redis://[:password@]host[:port][/db], rediss://… for TLS, \
-         redis+unix:///path/to/socket, redis+cluster://[:password@]host:port,host:port for Redis Cluster \
-         (rediss+cluster://… for TLS), or redis+sentinel://[:password@]host:port,host:port/service[/db] for \
-         Sentinel (rediss+sentinel://… for TLS))",
-    ))
-}
-
-#[cfg(not(feature = "redis"))]
-fn check_url(_: &Secret) -> Result<()> {
-    Err(Error::config("store_url", "needs Redis support, which this build of ooauthcc lacks (cargo feature `redis`)"))
-}
-
-/// A token for the fetch behind `ctx`: from the shared store when another
-/// process has just renewed it, else from the token endpoint.
-pub(crate) async fn obtain(ctx: &FetchContext<'_>) -> Result<Token> {
+/// A token for one flight: from the shared store when another process has
+/// just renewed it, else from the token endpoint.
+pub(crate) async fn obtain(ctx: &StoreContext<'_>) -> Result<Token> {
     #[cfg(feature = "redis")]
     if let Some(store) = &ctx.settings.store {
         // Boxed: the store's futures nest deeply (Redis client, cluster and
         // Sentinel connections), and this path costs a round trip anyway.
         return Box::pin(distributed::obtain(ctx, store)).await;
     }
-    fetch::fetch_from_server(ctx).await
+    (ctx.from_server)().await
 }

@@ -7,7 +7,9 @@
 //! process never releases or extends a lock that expired and was taken by
 //! another.
 
+use std::collections::HashMap;
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use once_cell::sync::Lazy;
@@ -15,8 +17,10 @@ use redis::aio::PubSub;
 use redis::{FromRedisValue, Script};
 
 use super::StoreSettings;
-use super::redis_conn::{Conn, Connect, Reconnecting};
-use crate::error::{Error, ErrorKind, Result};
+use super::redis_conn::{Conn, Connect, Reconnecting, bounded};
+use crate::error::Result;
+use crate::generation::PerProcess;
+use parking_lot::Mutex;
 
 /// Ends a fetch in one round trip: stores its outcome (KEYS[2] = ARGV[3] for
 /// ARGV[4] ms, when given), deletes the lock only if we still own it (ARGV[1]),
@@ -43,7 +47,24 @@ pub(crate) struct RedisStore {
     conn: Conn,
 }
 
+/// Store connections by URL (fingerprint), per fork generation: one per
+/// server, reused by every cache entry that shares tokens through it.
+static POOL: PerProcess<Mutex<HashMap<[u8; 32], Arc<RedisStore>>>> = PerProcess::new();
+
 impl RedisStore {
+    /// The connection to the store `st` of this generation, set up on first
+    /// use. Must be called on the runtime (the connection's tasks live there).
+    pub(crate) fn shared(st: &StoreSettings) -> Result<Arc<RedisStore>> {
+        let pool = POOL.get(|| Mutex::new(HashMap::new()));
+        let mut stores = pool.value.lock();
+        if let Some(s) = stores.get(&st.fingerprint) {
+            return Ok(Arc::clone(s));
+        }
+        let store = Arc::new(RedisStore::open(st)?);
+        stores.insert(st.fingerprint, Arc::clone(&store));
+        Ok(store)
+    }
+
     /// Parses the store's URL and prepares a connection made at first use (so
     /// a store that is down when the client is built only delays sharing).
     pub(crate) fn open(st: &StoreSettings) -> Result<RedisStore> {
@@ -146,40 +167,6 @@ where
         r.forget().await;
     }
     result
-}
-
-/// Runs one store command with a deadline, naming it in the error.
-pub(crate) async fn bounded<T>(
-    what: &str,
-    timeout: Duration,
-    op: impl Future<Output = redis::RedisResult<T>>,
-) -> Result<T> {
-    match tokio::time::timeout(timeout, op).await {
-        Ok(Ok(v)) => Ok(v),
-        Ok(Err(e)) => Err(store_error(what, &e)),
-        Err(_) => {
-            Err(Error::new(ErrorKind::Store, format!("store {what} took longer than store_timeout ({timeout:?})")))
-        }
-    }
-}
-
-/// The error for a failed store operation. Redis errors may quote the URL
-/// (and its password) or our keys, so only their category is reported.
-pub(crate) fn store_error(what: &str, e: &redis::RedisError) -> Error {
-    let why = if e.is_connection_refusal() {
-        "connection refused"
-    } else if e.is_timeout() {
-        "timed out"
-    } else if e.is_io_error() || e.is_connection_dropped() {
-        "connection failed"
-    } else {
-        match e.kind() {
-            redis::ErrorKind::InvalidClientConfig => "invalid store_url",
-            redis::ErrorKind::AuthenticationFailed => "authentication failed",
-            _ => "the server refused the command",
-        }
-    };
-    Error::new(ErrorKind::Store, format!("store {what} failed: {why}"))
 }
 
 fn millis(d: Duration) -> u64 {

@@ -15,6 +15,7 @@
 //! TLS is rustls (the crate's `tokio-rustls-comp`), with the system's trust
 //! anchors unless `store_ca_bundle_file` replaces them.
 
+use std::future::Future;
 use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig, MultiplexedConnection, PubSub};
@@ -24,7 +25,6 @@ use redis::io::tcp::TcpSettings;
 use redis::sentinel::{SentinelClient, SentinelClientBuilder, SentinelNodeConnectionInfo, SentinelServerType};
 use redis::{ClientTlsConfig, IntoConnectionInfo as _, RedisConnectionInfo, RedisResult, TlsCertificates, TlsMode};
 
-use super::redis::{bounded, store_error};
 use super::tls::StoreTls;
 use crate::error::{Error, ErrorKind, Result};
 
@@ -278,4 +278,38 @@ fn sentinel_tls_client(rest: &str, tls: Option<&StoreTls>) -> Result<SentinelCli
             .set_client_to_sentinel_certificates(certificates(tls));
     }
     builder.build().map_err(unusable)
+}
+
+/// Runs one store command with a deadline, naming it in the error.
+pub(crate) async fn bounded<T>(
+    what: &str,
+    timeout: Duration,
+    op: impl Future<Output = redis::RedisResult<T>>,
+) -> Result<T> {
+    match tokio::time::timeout(timeout, op).await {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(store_error(what, &e)),
+        Err(_) => {
+            Err(Error::new(ErrorKind::Store, format!("store {what} took longer than store_timeout ({timeout:?})")))
+        }
+    }
+}
+
+/// The error for a failed store operation. Redis errors may quote the URL
+/// (and its password) or our keys, so only their category is reported.
+pub(crate) fn store_error(what: &str, e: &redis::RedisError) -> Error {
+    let why = if e.is_connection_refusal() {
+        "connection refused"
+    } else if e.is_timeout() {
+        "timed out"
+    } else if e.is_io_error() || e.is_connection_dropped() {
+        "connection failed"
+    } else {
+        match e.kind() {
+            redis::ErrorKind::InvalidClientConfig => "invalid store_url",
+            redis::ErrorKind::AuthenticationFailed => "authentication failed",
+            _ => "the server refused the command",
+        }
+    };
+    Error::new(ErrorKind::Store, format!("store {what} failed: {why}"))
 }

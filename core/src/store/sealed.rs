@@ -23,8 +23,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use zeroize::Zeroizing;
 
-use crate::config::Settings;
 use crate::error::{Error, ErrorKind, Result};
+use crate::settings::Settings;
 
 /// Bumped when the value format or the derivation changes: processes on
 /// different versions then use different names instead of rejecting each other.

@@ -9,10 +9,10 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use crate::clock::{self, Nanos};
-use crate::config::Settings;
 use crate::error::{Error, ErrorKind, OAuthErrorBody, Result};
 use crate::lifecycle;
 use crate::secret::Secret;
+use crate::settings::Settings;
 use crate::token::{Token, TokenInner};
 
 /// A token as stored.

@@ -1,11 +1,16 @@
-//! From a user's [`ClientConfig`] to checked, normalised [`Settings`].
+//! Resolved settings: from a user's plain [`ClientConfig`] to checked,
+//! normalised [`Settings`] — TLS material loaded, client-assertion keys parsed,
+//! the store's settings resolved — and the cache key derived from them
+//! ([`key`]). Everything above this layer reads `Settings`, never `ClientConfig`.
+
+pub(crate) mod key;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use url::{Host, Url};
 
-use super::{AuthMethod, BasicEncoding, ClientConfig, ScopeDelimiter};
+use crate::config::{AuthMethod, BasicEncoding, ClientConfig, ScopeDelimiter};
 use crate::credentials::Source;
 use crate::error::{Error, Result};
 use crate::jwt;
@@ -68,6 +73,16 @@ const RESERVED_PARAMS: &[&str] =
 /// Headers the library sets itself; an extra header may not replace them.
 const RESERVED_HEADERS: &[&str] =
     &["authorization", "content-type", "content-length", "host", "transfer-encoding", "cookie"];
+
+impl ClientConfig {
+    /// Checks every setting; the error names the first one that is wrong.
+    ///
+    /// (Written here, not in `config`, because checking means resolving: the
+    /// plain settings below know nothing of TLS, keys or stores.)
+    pub fn validate(&self) -> Result<()> {
+        Settings::from_config(self).map(|_| ())
+    }
+}
 
 impl Settings {
     pub(crate) fn from_config(c: &ClientConfig) -> Result<Settings> {
@@ -217,7 +232,12 @@ impl Settings {
             store: None,
         };
         // Last: the store's identity is derived from every other setting.
-        settings.store = crate::store::StoreSettings::from_config(c, &settings)?.map(std::sync::Arc::new);
+        let has_credential = settings.client_secret.is_some()
+            || settings.private_key.is_some()
+            || settings.tls.as_ref().is_some_and(|t| t.identity_pem.is_some());
+        let identity = key::CacheKey::new(&settings).store_identity();
+        settings.store =
+            crate::store::StoreSettings::from_config(c, has_credential, identity)?.map(std::sync::Arc::new);
         Ok(settings)
     }
 }

@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::{AuthMethod, BasicEncoding, Settings};
+use super::{Endpoint, Settings};
+use crate::config::{AuthMethod, BasicEncoding};
 use crate::credentials::{Source, SourceKey};
 
 /// Two clients with equal keys share one cache entry, whichever language built them.
@@ -48,8 +49,8 @@ impl CacheKey {
         headers.sort();
         CacheKey {
             token_url: match &s.endpoint {
-                crate::config::Endpoint::Token(u) => format!("token {u}"),
-                crate::config::Endpoint::Issuer(u) => format!("issuer {u}"),
+                Endpoint::Token(u) => format!("token {u}"),
+                Endpoint::Issuer(u) => format!("issuer {u}"),
             },
             client_id: s.client_id.clone(),
             secret: s.client_secret.as_ref().map(Source::key),
