@@ -457,3 +457,38 @@ fn starts_and_stops_from_sync_code() {
     assert!(servers[0].port() != servers[1].port() && servers[0].port() != 0);
     assert!(std::net::TcpStream::connect(("127.0.0.1", servers[2].port())).is_ok());
 }
+
+#[tokio::test]
+async fn the_resource_accepts_its_own_unexpired_tokens_by_header_or_query() {
+    let server = server();
+    let token = fetch(&server).await.json()["access_token"].as_str().unwrap().to_owned();
+    let get = |auth: Option<String>, query: Option<&str>| {
+        let mut url = server.resource_url();
+        if let Some(q) = query {
+            url = format!("{url}?access_token={q}");
+        }
+        let mut req = http().get(url);
+        if let Some(a) = auth {
+            req = req.header("authorization", a);
+        }
+        async move { Got::read(req.send().await.unwrap()).await }
+    };
+    let by_header = get(Some(format!("Bearer {token}")), None).await;
+    assert_eq!((by_header.status, by_header.json()["via"].as_str()), (200, Some("header")));
+    let by_query = get(None, Some(&token)).await;
+    assert_eq!((by_query.status, by_query.json()["via"].as_str()), (200, Some("query")));
+
+    let missing = get(None, None).await;
+    assert_eq!((missing.status, missing.header("www-authenticate")), (401, Some("Bearer")));
+    let forged = get(Some("Bearer at_forged".into()), None).await;
+    assert_eq!((forged.status, forged.header("www-authenticate")), (401, Some("Bearer error=\"invalid_token\"")));
+    let wrong_scheme = get(Some(format!("Basic {token}")), None).await;
+    assert_eq!(wrong_scheme.status, 401);
+
+    server.set_token_lifetime(Duration::from_secs(1));
+    let short = fetch(&server).await.json()["access_token"].as_str().unwrap().to_owned();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(get(Some(format!("Bearer {short}")), None).await.status, 401, "an expired token is refused");
+    let post = http().post(server.resource_url()).send().await.unwrap();
+    assert_eq!(post.status().as_u16(), 405);
+}

@@ -45,6 +45,7 @@ pub(crate) async fn handle(
     let resp = match req.uri().path() {
         "/token" => token_endpoint(&ctx, req, peer.as_deref()).await,
         "/.well-known/oauth-authorization-server" | "/.well-known/openid-configuration" => metadata(&ctx, req.method()),
+        "/resource" => super::resource::serve(&ctx.shared, req.method(), req.uri(), req.headers()),
         _ => body::text(StatusCode::NOT_FOUND, "not found"),
     };
     Ok(resp)

@@ -3,6 +3,8 @@
 //!
 //! [`AuthServer`] is a real HTTP/1.1 server on `127.0.0.1` with a
 //! client-credentials token endpoint (RFC 6749 §4.4) and RFC 8414 metadata.
+//! A protected `GET /resource` accepts the tokens it issued (in a Bearer
+//! header or an `access_token` query parameter: [`AuthServer::resource_url`]).
 //! It counts and records every token request, and can be told to answer with
 //! provider [`Quirk`]s, [`Fault`]s, latency and short token lifetimes, so
 //! client code can be tested without an identity provider.
@@ -36,6 +38,7 @@ mod handler;
 mod modes;
 mod record;
 mod redis;
+mod resource;
 mod server;
 mod state;
 mod tls;

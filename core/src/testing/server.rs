@@ -92,6 +92,13 @@ impl AuthServer {
         format!("{}/token", self.base_url())
     }
 
+    /// `http(s)://127.0.0.1:PORT/resource`: a protected resource that answers
+    /// 200 to a token this server issued and that has not expired (as a
+    /// `Bearer` header or an `access_token` query parameter), 401 otherwise.
+    pub fn resource_url(&self) -> String {
+        format!("{}/resource", self.base_url())
+    }
+
     /// The issuer identifier, equal to [`base_url`](Self::base_url); the
     /// metadata is at `{issuer}/.well-known/oauth-authorization-server` and
     /// `{issuer}/.well-known/openid-configuration`.
