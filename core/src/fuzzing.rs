@@ -39,3 +39,11 @@ pub fn discovery_document(body: &[u8], mtls: bool) {
         let _ = crate::discovery::parse(body, &issuer, false, mtls, "fuzz");
     }
 }
+
+/// Decodes an access token as an unverified JWT (`ooauthcc inspect`, the `exp`
+/// fallback); must never panic.
+pub fn unverified_jwt(token: &str) {
+    if let Ok(jwt) = crate::UnverifiedJwt::decode(token) {
+        let _ = jwt.expires_at_unix();
+    }
+}

@@ -53,6 +53,7 @@ mod stats;
 mod store;
 mod tls;
 mod token;
+mod unverified_jwt;
 
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -73,6 +74,7 @@ pub use registry::registry_len;
 pub use secret::Secret;
 pub use stats::Stats;
 pub use token::Token;
+pub use unverified_jwt::UnverifiedJwt;
 
 /// This library's version, from Cargo.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

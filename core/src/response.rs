@@ -127,14 +127,7 @@ fn seconds(v: &Value) -> Result<Option<Duration>, String> {
 
 /// The remaining lifetime of a JWT access token from its `exp` claim, if it is one.
 fn jwt_lifetime(token: &str) -> Option<Duration> {
-    let mut parts = token.split('.');
-    let (_, payload, _) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() {
-        return None;
-    }
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
-    let claims: Map<String, Value> = serde_json::from_slice(&bytes).ok()?;
-    let exp = claims.get("exp")?.as_f64()?;
+    let exp = crate::unverified_jwt::UnverifiedJwt::decode(token).ok()?.expires_at_unix()?;
     let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).ok()?.as_secs_f64();
     // An already-expired `exp` yields a zero lifetime: the token is never served.
     Some(Duration::from_secs_f64((exp - now).max(0.0)))
