@@ -4,7 +4,6 @@
 
 use std::time::{Duration, SystemTime};
 
-use base64::Engine as _;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorKind, OAuthErrorBody, Result};
