@@ -1,3 +1,5 @@
+use base64::Engine as _;
+
 use super::*;
 
 const TOKEN: &str = "tok-SECRET-abc123";
