@@ -53,14 +53,19 @@ pub(crate) fn from_mapping(py: Python<'_>, settings: &Bound<'_, PyAny>) -> PyRes
 /// parsed by core's rule for its kind.
 pub(crate) fn from_environ(py: Python<'_>, environ: &Bound<'_, PyAny>) -> PyResult<ClientConfig> {
     let mut cfg = ClientConfig::default();
-    for info in ClientConfig::SCHEMA.iter().filter(|s| s.kind.in_documents()) {
-        let var = info.env_var();
-        let Some(text) = environ.call_method1("get", (var.as_str(),))?.extract::<Option<String>>()? else {
-            continue;
-        };
-        cfg.set_text(info.name, &text)
-            .map_err(|e| errors::new(py, Class::Config, format!("environment variable {var}: {}", e.message())))?;
+    let mut lookup_error = None;
+    let set =
+        cfg.set_from_env(|var| match environ.call_method1("get", (var,)).and_then(|v| v.extract::<Option<String>>()) {
+            Ok(text) => text,
+            Err(e) => {
+                lookup_error.get_or_insert(e);
+                None
+            }
+        });
+    if let Some(e) = lookup_error {
+        return Err(e);
     }
+    set.map_err(|e| errors::from_core(py, &e))?;
     Ok(cfg)
 }
 

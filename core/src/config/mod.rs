@@ -95,6 +95,21 @@ impl ClientConfig {
         self.set(name, value)
     }
 
+    /// Sets every setting whose `OOAUTHCC_<NAME>` variable ([`SettingInfo::env_var`])
+    /// `lookup` finds, each parsed by [`ClientConfig::set_text`]; the others keep
+    /// their values. The error names the variable (never its value).
+    pub fn set_from_env(&mut self, mut lookup: impl FnMut(&str) -> Option<String>) -> Result<()> {
+        for info in ClientConfig::SCHEMA.iter().filter(|s| s.kind.in_documents()) {
+            let var = info.env_var();
+            if let Some(text) = lookup(&var) {
+                self.set_text(info.name, &text).map_err(|e| {
+                    Error::new(ErrorKind::Config, format!("environment variable {var}: {}", e.message()))
+                })?;
+            }
+        }
+        Ok(())
+    }
+
     /// The rule every duration setting follows, for bindings that take seconds:
     /// a non-negative number of seconds, at most a year.
     pub fn duration_from_secs(setting: &str, secs: f64) -> Result<Duration> {

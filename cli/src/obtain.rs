@@ -1,0 +1,52 @@
+//! Getting the token to print, honouring `--force` and `--min-valid`.
+
+use std::time::{Duration, SystemTime};
+
+use ooauthcc_core::{Client, ClientConfig, ErrorKind, Token};
+
+use crate::failure::Failure;
+
+/// What the run asks of the token besides being valid.
+pub struct Wanted {
+    /// It must stay valid at least this long after it is printed.
+    pub min_valid: Option<Duration>,
+    /// It must come from the authorization server, not from a shared store.
+    pub force: bool,
+}
+
+/// The client for `cfg`, and a token from it as `wanted` says.
+pub fn token(cfg: ClientConfig, wanted: &Wanted) -> Result<(Client, Token), Failure> {
+    let client = Client::new(cfg)?;
+    let mut token = client.get_token_blocking()?;
+    // A fresh process's memory is empty: a token can only have been cached in
+    // a shared store, which the store-hit counter tells.
+    if wanted.force && client.stats().store_hits > 0 {
+        token = renewed(&client, &token)?;
+    }
+    if let Some(min) = wanted.min_valid
+        && remaining(&token) < min
+    {
+        token = renewed(&client, &token)?;
+        if remaining(&token) < min {
+            return Err(Failure::new(
+                ErrorKind::Config,
+                format!(
+                    "--min-valid {}: the server's new token is valid for only {} s",
+                    min.as_secs(),
+                    remaining(&token).as_secs()
+                ),
+            ));
+        }
+    }
+    Ok((client, token))
+}
+
+/// Drops `old` (here and in a shared store's eyes) and gets another.
+fn renewed(client: &Client, old: &Token) -> Result<Token, Failure> {
+    client.invalidate(old.access_token());
+    Ok(client.get_token_blocking()?)
+}
+
+fn remaining(token: &Token) -> Duration {
+    token.expires_at().duration_since(SystemTime::now()).unwrap_or(Duration::ZERO)
+}
