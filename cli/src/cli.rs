@@ -88,6 +88,11 @@ fn own_options() -> Vec<Arg> {
             .value_name("SECONDS")
             .value_parser(value_parser!(u64).range(..=31_536_000))
             .help("The printed token stays valid at least this long (a cached one that would not is renewed)"),
+        Arg::new("no-store")
+            .long("no-store")
+            .global(true)
+            .action(ArgAction::SetTrue)
+            .help("Without a store_url, cache in this process only [default: share tokens through <cache dir>/ooauthcc/tokens]"),
         Arg::new("force")
             .long("force")
             .global(true)

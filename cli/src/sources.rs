@@ -1,6 +1,8 @@
 //! The client configuration of one run: a profile, then `OOAUTHCC_*`
 //! variables, then flags; each later source overrides the earlier ones, and a
 //! list or map given by flags replaces the one from the profile or variables.
+//! Without a `store_url`, tokens are shared through a file store in the user's
+//! cache directory (`--no-store` turns that off).
 
 use std::collections::BTreeMap;
 use std::io::Read as _;
@@ -47,7 +49,26 @@ pub fn config(m: &ArgMatches) -> Result<ClientConfig, Failure> {
         // A wrong value is a setting problem (exit 3) whatever its source.
         cfg.set(info.name, value).map_err(|e| Failure::new(ErrorKind::Config, format!("{flag}: {}", e.message())))?;
     }
+    if cfg.store_url.is_none() && !m.get_flag("no-store") && has_credential(&cfg) {
+        cfg.store_url = default_store().map(Into::into);
+    }
     Ok(cfg)
+}
+
+/// The file store in the user's cache directory, so consecutive and concurrent
+/// runs share their tokens (`None` when the system names no cache directory).
+fn default_store() -> Option<String> {
+    let dir = dirs::cache_dir()?.join("ooauthcc").join("tokens");
+    url::Url::from_file_path(dir).ok().map(String::from)
+}
+
+/// Whether the client has a credential that stored tokens can be sealed with
+/// (a public client, `auth_method = "none"`, has none: it gets no default store).
+fn has_credential(c: &ClientConfig) -> bool {
+    let secret = c.client_secret.is_some() || c.client_secret_file.is_some() || c.client_secret_env.is_some();
+    let key = c.private_key.is_some() || c.private_key_file.is_some() || c.private_key_env.is_some();
+    let tls_key = c.client_key.is_some() || c.client_key_file.is_some();
+    secret || key || tls_key || c.client_secret_provider.is_some() || c.private_key_provider.is_some()
 }
 
 fn strings<'a>(m: &'a ArgMatches, name: &str) -> impl Iterator<Item = &'a String> {

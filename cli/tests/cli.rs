@@ -32,7 +32,9 @@ struct Run {
 fn ooauthcc(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ooauthcc"));
     cmd.args(args).env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default());
-    cmd.env("HOME", std::env::temp_dir());
+    // A cache directory of its own unless the test names one: the default file
+    // store must not carry tokens from one test (or one run) to another.
+    cmd.env("HOME", tempdir("home"));
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -50,7 +52,10 @@ fn ooauthcc(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
 
 /// The environment that names the bundled server's client.
 fn env_for(server: &AuthServer) -> Vec<(&'static str, String)> {
+    let cache = std::env::temp_dir().join(format!("ooauthcc-cli-cache-{}-{}", std::process::id(), server.port()));
     vec![
+        // One default file store per server: runs against it share tokens.
+        ("XDG_CACHE_HOME", cache.display().to_string()),
         ("OOAUTHCC_TOKEN_URL", server.token_url()),
         ("OOAUTHCC_CLIENT_ID", "cli-app".to_owned()),
         ("OOAUTHCC_CLIENT_SECRET", SECRET.to_owned()),
@@ -171,8 +176,9 @@ fn header_and_env_follow_the_header_settings() {
     let run = ok(run_with(&server, &["header", "--token-prefix", "Token", "--header-name", "X-Api-Key"], &[]));
     assert_eq!(run.stdout, format!("X-Api-Key: Token {}\n", the_token(&server)));
 
+    // A second run takes the token the first left in the default file store.
     let env = ok(run_with(&server, &["env", "--prefix", "API_"], &[]));
-    let token = server.issued_tokens()[1].clone();
+    let token = the_token(&server);
     // The lines are shell: evaluate them and read the variables back.
     let script =
         format!("{}\nprintf '%s|%s|%s' \"$API_ACCESS_TOKEN\" \"$API_TOKEN_TYPE\" \"$API_AUTHORIZATION\"", env.stdout);
@@ -274,8 +280,37 @@ fn min_valid_renews_or_refuses_a_token_that_would_not_last() {
     let short = run_with(&server, &["token", "--min-valid", "600"], &[]);
     assert_eq!((short.code, short.stdout.as_str()), (3, ""));
     assert!(short.stderr.contains("--min-valid 600") && short.stderr.contains("valid for only"), "{}", short.stderr);
-    // The first token would not last: one renewal was tried, then refused.
-    assert_eq!(server.total_requests(), 3);
+    // The second run found the first run's token in the default file store,
+    // too short-lived: one renewal was tried, then refused.
+    assert_eq!(server.total_requests(), 2);
+}
+
+#[test]
+fn thirty_two_concurrent_runs_make_one_token_request_through_the_default_file_store() {
+    let server = server();
+    let base = env_for(&server);
+    let children: Vec<std::process::Child> = (0..32)
+        .map(|_| {
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_ooauthcc"));
+            cmd.arg("token").env_clear().env("HOME", tempdir("home"));
+            for (k, v) in &base {
+                cmd.env(k, v);
+            }
+            cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
+        })
+        .collect();
+    let outputs: Vec<Output> = children.into_iter().map(|c| c.wait_with_output().unwrap()).collect();
+    for out in &outputs {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let token = the_token(&server);
+    assert!(outputs.iter().all(|o| o.stdout == format!("{token}\n").into_bytes()), "every run printed the one token");
+    // A consecutive run shares it too; --no-store does not.
+    ok(run_with(&server, &["token"], &[]));
+    assert_eq!(server.total_requests(), 1);
+    let alone = ok(run_with(&server, &["token", "--no-store"], &[]));
+    assert_eq!(server.total_requests(), 2);
+    assert_ne!(alone.stdout, format!("{token}\n"));
 }
 
 #[test]
@@ -318,12 +353,13 @@ fn the_exit_status_is_the_error_kind() {
         code(&["token", "--max-retries", "0"], &[("OOAUTHCC_TOKEN_URL", &closed)]),
         ErrorKind::Transport.code() as i32
     );
+    // Without the default store: a 503 would be shared with the next run.
     server.set_fault(Some(Fault::Status(503)));
-    assert_eq!(code(&["token", "--max-retries", "0"], &[]), ErrorKind::HttpStatus.code() as i32);
+    assert_eq!(code(&["token", "--no-store", "--max-retries", "0"], &[]), ErrorKind::HttpStatus.code() as i32);
     server.set_fault(Some(Fault::NonJson));
-    assert_eq!(code(&["token"], &[]), ErrorKind::MalformedResponse.code() as i32);
+    assert_eq!(code(&["token", "--no-store"], &[]), ErrorKind::MalformedResponse.code() as i32);
     server.set_fault(Some(Fault::Slow(Duration::from_secs(3))));
-    assert_eq!(code(&["token", "--get-timeout", "0.3"], &[]), ErrorKind::Timeout.code() as i32);
+    assert_eq!(code(&["token", "--no-store", "--get-timeout", "0.3"], &[]), ErrorKind::Timeout.code() as i32);
     server.set_fault(None);
     // Command-line errors exit 2, with the usage.
     for args in [&["token", "--no-such-flag"][..], &["token", "--auth-method", "telepathy"], &[]] {

@@ -47,3 +47,15 @@ pub fn unverified_jwt(token: &str) {
         let _ = jwt.expires_at_unix();
     }
 }
+
+/// Decodes a shared store's records (token and refusal) after unsealing, for a
+/// client at a fixed token endpoint; must never panic.
+#[cfg(feature = "store")]
+pub fn store_record(plain: &[u8]) {
+    static SETTINGS: once_cell::sync::Lazy<Option<crate::settings::Settings>> = once_cell::sync::Lazy::new(|| {
+        crate::settings::Settings::from_config(&ClientConfig::new("https://idp.example.com/token", "fuzz", "secret")).ok()
+    });
+    if let Some(s) = SETTINGS.as_ref() {
+        crate::store::decode_records(plain, s);
+    }
+}

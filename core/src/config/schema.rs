@@ -140,14 +140,17 @@ declare_settings! {
     /// Hosts the token may be sent to (`api.example.com`, `*.example.com`).
     /// Empty: any host over https, and loopback hosts over http.
     allowed_hosts: Vec<String> = Vec::new(), List, with_allowed_hosts;
-    /// Share tokens with other processes through this Redis server
-    /// (`redis://[:password@]host:port[/db]`, `redis+unix:///path.sock`, a
-    /// Redis Cluster: `redis+cluster://[:password@]host:port,host:port`, or the
-    /// master Sentinel names: `redis+sentinel://[:password@]host:port,…/service[/db]`;
+    /// Share tokens with other processes through this store: a directory of
+    /// this machine (`file:///path/to/dir`, for the processes of one machine),
+    /// or a Redis server (`redis://[:password@]host:port[/db]`,
+    /// `redis+unix:///path.sock`, a Redis Cluster:
+    /// `redis+cluster://[:password@]host:port,host:port`, or the master Sentinel
+    /// names: `redis+sentinel://[:password@]host:port,…/service[/db]`;
     /// `rediss://`, `rediss+cluster://` and `rediss+sentinel://` over TLS):
-    /// a whole fleet then makes one token request per renewal. Unset: tokens
-    /// are cached in this process only. Needs the `redis` cargo feature (the C
-    /// library and the Python package have it). See DESIGN.md, "Shared store".
+    /// they then make one token request per renewal between them. Unset: tokens
+    /// are cached in this process only. Needs the `store` (file) or `redis`
+    /// cargo feature (the C library, the Python package and the CLI have both).
+    /// See DESIGN.md, "Shared store".
     ///
     /// ```no_run
     /// # fn main() -> Result<(), ooauthcc_core::Error> {

@@ -34,13 +34,17 @@ const VALUE_PREFIX: &str = "ooauthcc1.";
 
 /// The names and key of one client's shared token, for one credential.
 pub(crate) struct Sealer {
+    /// `<hex>`: the client's name in the store (file names of the file store).
+    pub name: String,
     /// `ooauthcc:{<hex>}:token`.
     pub token_key: String,
     /// `ooauthcc:{<hex>}:failed`: the server's refusal, shared for a moment.
     pub failure_key: String,
     /// `ooauthcc:{<hex>}:lock`.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
     pub lock_key: String,
     /// `ooauthcc:{<hex>}:ready`.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
     pub channel: String,
     key: LessSafeKey,
 }
@@ -76,6 +80,7 @@ impl Sealer {
             failure_key: format!("ooauthcc:{{{hex}}}:failed"),
             lock_key: format!("ooauthcc:{{{hex}}}:lock"),
             channel: format!("ooauthcc:{{{hex}}}:ready"),
+            name: hex,
             key: LessSafeKey::new(key),
         })
     }

@@ -2,6 +2,8 @@
 //! registered, and a client config pointing at it with quick retries.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod fleet;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
@@ -29,4 +31,9 @@ pub fn config(server: &AuthServer, id: &str) -> ClientConfig {
         .with_retry_base_delay(Duration::from_millis(20))
         .with_retry_max_delay(Duration::from_secs(2))
         .with_get_timeout(Duration::from_secs(10))
+}
+
+/// A config with `store_url` set to `url` (for checks that need no server).
+pub fn config_for_url(url: &str) -> ClientConfig {
+    ClientConfig::new("http://127.0.0.1:9/token", "url-check", SECRET).with_store_url(url)
 }
