@@ -145,6 +145,15 @@ run test_oidc_provider env OOAUTHCC_TEST_ISSUER="$oidc_issuer" OOAUTHCC_TEST_KEY
   OOAUTHCC_TEST_MTLS_URL="$oidc_mtls" OOAUTHCC_TEST_TLS="$tls" "$work/test_oidc_provider"
 run oidc_provider_counts python3 tests/c/check_oidc_counts.py "$oidc_issuer" "$work/test_oidc_provider.log"
 run ctypes_smoke python3 tests/c/ctypes_smoke.py "$lib" "$testing_lib"
+# The README's C example is tests/c/examples/example.c, and prints what the README shows.
+run readme_c_example python3 -c '
+import re, sys
+readme = open("README.md").read()
+section = readme.split("### A minimal C example", 1)[1]
+code, output = re.findall(r"```c\n(.*?)```|^Output:\n\n```\n(.*?)```", section, re.S | re.M)[:2]
+assert code[0] == open("tests/c/examples/example.c").read(), "README.md: the C example differs from tests/c/examples/example.c"
+assert output[1] == open(sys.argv[1]).read(), "README.md: the C example output differs from what example_c printed"
+' "$work/example_c.log"
 
 if [ "${OOAUTHCC_VALGRIND:-1}" != "0" ] && [ -z "${OOAUTHCC_C_SANITIZE:-}" ]; then # valgrind and sanitizers do not mix
   if ! command -v valgrind > /dev/null && command -v apt-get > /dev/null && [ "$(id -u)" = 0 ]; then
