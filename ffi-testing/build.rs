@@ -6,8 +6,8 @@
 //!   name beats a `local: *` wildcard), so a program linking both libraries
 //!   could reach a second client cache through them. The script therefore
 //!   names every function of `include/ooauthcc.h` as local.
-//! - soname `libooauthcc_testing.so.<ABI>` and `-z nodelete`, as libooauthcc.so
-//!   (see ffi/build.rs).
+//! - soname `libooauthcc_testing.so.<ABI>` (`<major>`, or `0.<minor>` while the
+//!   major is 0) and `-z nodelete`, as libooauthcc.so (see ffi/build.rs).
 
 use std::fmt::Write as _;
 
@@ -48,8 +48,10 @@ fn main() {
         println!("cargo:warning=cannot write {}: {e}", path.display());
         return;
     }
-    let major = std::env::var("CARGO_PKG_VERSION_MAJOR").unwrap_or_else(|_| "0".to_owned());
+    let part = |name: &str| std::env::var(name).unwrap_or_else(|_| "0".to_owned());
+    let major = part("CARGO_PKG_VERSION_MAJOR");
+    let abi = if major == "0" { format!("0.{}", part("CARGO_PKG_VERSION_MINOR")) } else { major };
     println!("cargo:rustc-link-arg-cdylib=-Wl,--version-script={}", path.display());
-    println!("cargo:rustc-link-arg-cdylib=-Wl,-soname,libooauthcc_testing.so.{major}");
+    println!("cargo:rustc-link-arg-cdylib=-Wl,-soname,libooauthcc_testing.so.{abi}");
     println!("cargo:rustc-link-arg-cdylib=-Wl,-z,nodelete");
 }

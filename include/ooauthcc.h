@@ -14,12 +14,54 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * Contents, by object:
+ *   1. Version
+ *   2. Status and errors
+ *   3. Config
+ *   4. Client
+ *   5. Token
+ *   6. Header
+ *   7. Log
+ */
+
+/* The library's objects are opaque (used through pointers only); each is
+ * described in its section. Declared here so that any section may use any. */
+struct ooauthcc_client;
+struct ooauthcc_config;
+struct ooauthcc_error;
+struct ooauthcc_header;
+struct ooauthcc_token;
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/* ==========================================================================
+ * 1. Version
+ * The version of this header and of the library loaded.
+ * ========================================================================== */
+
 /** The version of this header (`ooauthcc_version()` gives the library's). */
 #define OOAUTHCC_VERSION_MAJOR 0
-#define OOAUTHCC_VERSION_MINOR 1
+#define OOAUTHCC_VERSION_MINOR 2
 #define OOAUTHCC_VERSION_PATCH 0
-#define OOAUTHCC_VERSION_STRING "0.1.0"
+#define OOAUTHCC_VERSION_STRING "0.2.0"
 
+/**
+ * The version of the library actually loaded, e.g. `"0.2.0"`. Compare it with
+ * `OOAUTHCC_VERSION_STRING` (the header you compiled against). Static: never
+ * free it. Thread-safe.
+ */
+const char *ooauthcc_version(void);
+
+/* ==========================================================================
+ * 2. Status and errors
+ * Every fallible call returns an ooauthcc_status and, when asked,
+ * fills an ooauthcc_error with the detail.
+ * ========================================================================== */
+
+/* Status codes ------------------------------------------------------------ */
 
 /**
  * The result of a fallible call: `OOAUTHCC_STATUS_OK` (0) or the kind of error.
@@ -76,7 +118,11 @@ enum ooauthcc_status
    */
   OOAUTHCC_STATUS_MALFORMED_RESPONSE = 14,
   /**
-   * The shared token store failed (reserved).
+   * Not returned by any function of this library: a shared token store
+   * (`store_url`) that fails is skipped — the token is fetched without it,
+   * a warning is logged and `OOAUTHCC_STAT_STORE_ERRORS` counts it. The
+   * number is kept because it is core's (and Python's `StoreError`'s) code
+   * for that kind of error, and codes are never reused.
    */
   OOAUTHCC_STATUS_STORE = 15,
   /**
@@ -96,6 +142,105 @@ typedef enum ooauthcc_status ooauthcc_status;
 typedef uint32_t ooauthcc_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
+
+/**
+ * The short name of a status, e.g. `"oauth"` for 13 and `"ok"` for 0;
+ * `"unknown"` for a number that is not a status. Static: never free it.
+ * Thread-safe.
+ */
+const char *ooauthcc_status_name(uint32_t status);
+
+/* The error object -------------------------------------------------------- */
+
+/**
+ * The detail of a failed call: status, message, HTTP status and the OAuth
+ * error fields the server sent.
+ *
+ * Every fallible function takes `ooauthcc_error **err` as its last argument.
+ * Pass NULL when you need no detail. Otherwise, on failure `*err` is set to a
+ * new error object that you own and free with `ooauthcc_error_free`; on
+ * success `*err` is not touched (so initialise it to NULL, and free an error
+ * before reusing the variable).
+ *
+ * Thread-safety: immutable; it may be read from any thread, and freed once.
+ * Strings returned by its accessors are borrowed from it: they stay valid until
+ * `ooauthcc_error_free`. No message ever contains a secret or a token.
+ */
+typedef struct ooauthcc_error ooauthcc_error;
+
+/**
+ * The status of the failed call (never `OOAUTHCC_STATUS_OK`);
+ * `OOAUTHCC_STATUS_NULL_ARGUMENT` when `error` is NULL.
+ */
+ooauthcc_status ooauthcc_error_status(const struct ooauthcc_error *error);
+
+/**
+ * The message: what failed and why, naming the setting, argument or endpoint
+ * concerned, followed by the OAuth error code and description when the server
+ * sent them. Borrowed from `error`; NULL when `error` is NULL.
+ */
+const char *ooauthcc_error_message(const struct ooauthcc_error *error);
+
+/**
+ * The HTTP status the token endpoint answered with; 0 when there was no HTTP
+ * answer (or `error` is NULL).
+ */
+uint16_t ooauthcc_error_http_status(const struct ooauthcc_error *error);
+
+/**
+ * The OAuth `error` code the server sent (RFC 6749 §5.2), e.g.
+ * `"invalid_client"`; NULL when it sent none. Borrowed from `error`.
+ */
+const char *ooauthcc_error_oauth_error(const struct ooauthcc_error *error);
+
+/**
+ * The OAuth `error_description` the server sent; NULL when none. Borrowed from `error`.
+ */
+const char *ooauthcc_error_oauth_error_description(const struct ooauthcc_error *error);
+
+/**
+ * The OAuth `error_uri` the server sent; NULL when none. Borrowed from `error`.
+ */
+const char *ooauthcc_error_oauth_error_uri(const struct ooauthcc_error *error);
+
+/**
+ * Whether trying again later may succeed (outages: transport errors, timeouts,
+ * 5xx, 429); false for rejected credentials, bad settings, unusable responses,
+ * and when `error` is NULL.
+ */
+bool ooauthcc_error_is_retryable(const struct ooauthcc_error *error);
+
+/**
+ * How long the server asked to wait before retrying (`Retry-After`), in
+ * milliseconds; 0 when it did not say (or `error` is NULL).
+ */
+uint64_t ooauthcc_error_retry_after_ms(const struct ooauthcc_error *error);
+
+/**
+ * Frees an error. NULL is a no-op. Free each error once.
+ */
+void ooauthcc_error_free(struct ooauthcc_error *error);
+
+/* ==========================================================================
+ * 3. Config
+ * ooauthcc_config: the settings a client is built from. One setter per
+ * setting, named as in JSON, Rust and Python; durations in milliseconds.
+ * ========================================================================== */
+
+/* Creating, parsing, checking, freeing; enumerated settings --------------- */
+
+/**
+ * The settings of one OAuth client (token endpoint, credentials, scopes,
+ * timeouts, …): a builder you fill with the `ooauthcc_config_set_*`/`_add_*`
+ * functions (or parse from JSON), then pass to `ooauthcc_client_new`, which
+ * copies it. Field names and defaults are those of the Rust and Python APIs.
+ *
+ * Thread-safety: NOT safe for concurrent use. Do not use one config from two
+ * threads at once (reading with `ooauthcc_client_new` from several threads at
+ * once is fine as long as no thread changes it). Free it with
+ * `ooauthcc_config_free` once you have built your clients.
+ */
+typedef struct ooauthcc_config ooauthcc_config;
 
 /**
  * How the client authenticates to the token endpoint (`auth_method`), for
@@ -209,325 +354,6 @@ typedef uint32_t ooauthcc_scope_delimiter;
 #endif // __cplusplus
 
 /**
- * Severity of a log record; also the `max_level` of
- * `ooauthcc_set_log_callback` (records above it are not produced at all).
- */
-enum ooauthcc_log_level
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  /**
-   * No records (as a `max_level`).
-   */
-  OOAUTHCC_LOG_LEVEL_OFF = 0,
-  /**
-   * Errors.
-   */
-  OOAUTHCC_LOG_LEVEL_ERROR = 1,
-  /**
-   * Failures the library handles itself, e.g. a failed token fetch.
-   */
-  OOAUTHCC_LOG_LEVEL_WARN = 2,
-  /**
-   * Notable decisions, e.g. `auto` authentication falling back to post.
-   */
-  OOAUTHCC_LOG_LEVEL_INFO = 3,
-  /**
-   * Each token request, retry and invalidation.
-   */
-  OOAUTHCC_LOG_LEVEL_DEBUG = 4,
-  /**
-   * Everything.
-   */
-  OOAUTHCC_LOG_LEVEL_TRACE = 5,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum ooauthcc_log_level ooauthcc_log_level;
-#else
-typedef uint32_t ooauthcc_log_level;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
- * Gets OAuth 2.0 client-credentials tokens for one configuration: from the
- * cache when it has a fresh one, otherwise from ONE request to the token
- * endpoint shared by every caller waiting at that moment. Tokens are renewed
- * in the background before they expire.
- *
- * Every client built from the same settings through this library, in this
- * process, shares one cache entry: one token, one in-flight request, one set
- * of statistics.
- *
- * Thread-safety: every function may be called on the same client from any
- * number of threads at once. Refcounted: `ooauthcc_client_clone` adds a
- * reference (e.g. one per thread), `ooauthcc_client_free` drops one; freeing
- * must not race with other calls through the same reference.
- */
-typedef struct ooauthcc_client ooauthcc_client;
-
-/**
- * The settings of one OAuth client (token endpoint, credentials, scopes,
- * timeouts, …): a builder you fill with the `ooauthcc_config_set_*`/`_add_*`
- * functions (or parse from JSON), then pass to `ooauthcc_client_new`, which
- * copies it. Field names and defaults are those of the Rust and Python APIs.
- *
- * Thread-safety: NOT safe for concurrent use. Do not use one config from two
- * threads at once (reading with `ooauthcc_client_new` from several threads at
- * once is fine as long as no thread changes it). Free it with
- * `ooauthcc_config_free` once you have built your clients.
- */
-typedef struct ooauthcc_config ooauthcc_config;
-
-/**
- * The detail of a failed call: status, message, HTTP status and the OAuth
- * error fields the server sent.
- *
- * Every fallible function takes `ooauthcc_error **err` as its last argument.
- * Pass NULL when you need no detail. Otherwise, on failure `*err` is set to a
- * new error object that you own and free with `ooauthcc_error_free`; on
- * success `*err` is not touched (so initialise it to NULL, and free an error
- * before reusing the variable).
- *
- * Thread-safety: immutable; it may be read from any thread, and freed once.
- * Strings returned by its accessors are borrowed from it: they stay valid until
- * `ooauthcc_error_free`. No message ever contains a secret or a token.
- */
-typedef struct ooauthcc_error ooauthcc_error;
-
-/**
- * A token formatted as an HTTP header: name (`Authorization` unless
- * configured otherwise), value (`Bearer <token>`, or the configured prefix),
- * and the whole line `Name: value` (as curl's `CURLOPT_HTTPHEADER` wants it).
- *
- * Thread-safety: immutable; may be read from any thread, freed once with
- * `ooauthcc_header_free`. Its strings are borrowed from it, valid until it is
- * freed, and wiped then.
- */
-typedef struct ooauthcc_header ooauthcc_header;
-
-/**
- * An access token and what the server said about it.
- *
- * Immutable and refcounted: `ooauthcc_token_clone` adds a reference,
- * `ooauthcc_token_free` drops one. Thread-safety: every function may be called
- * from any thread at the same time, except that each reference is freed once
- * and not used afterwards. Strings returned by its accessors are borrowed from
- * it and stay valid until the reference you read them through is freed.
- *
- * Never log the access token. The library wipes its copies when the last
- * reference is freed.
- */
-typedef struct ooauthcc_token ooauthcc_token;
-
-/**
- * Counters of the cache entry a client shares (all clients built from the
- * same settings see the same numbers). Filled by `ooauthcc_client_stats`.
- */
-typedef struct ooauthcc_stats {
-  /**
-   * HTTP requests sent to the token endpoint (each retry counts).
-   */
-  uint64_t token_requests;
-  /**
-   * Calls answered from the cache without waiting.
-   */
-  uint64_t cache_hits;
-  /**
-   * Calls that had to wait for a fetch (empty or expired cache).
-   */
-  uint64_t waits;
-  /**
-   * Fetches started in the background because the token was due for renewal.
-   */
-  uint64_t background_refreshes;
-  /**
-   * Fetches that ended in an error (after their retries).
-   */
-  uint64_t failures;
-  /**
-   * Fetches started, in the foreground and in the background.
-   */
-  uint64_t fetches;
-} ooauthcc_stats;
-
-/**
- * Writes the current credential (client secret or PEM private key) into a
- * buffer of the library, for `ooauthcc_config_set_client_secret_callback` and
- * `ooauthcc_config_set_private_key_callback`.
- *
- * Called at every token request (not for cache hits) on a library thread,
- * possibly on several threads at once: it must be thread-safe, should return
- * quickly (the request waits for it), must not throw (C++) or `longjmp`, and
- * must not call `ooauthcc_client_get_token` (that returns `USAGE` there).
- *
- * It receives `user_data` as registered, `buf` (writable, `buf_len` bytes,
- * at least 8 KiB) and `out_len`. On success it sets `*out_len` to the length
- * in bytes of the credential (UTF-8, no NUL needed, none allowed) and returns
- * 0. When the credential fits (`*out_len <= buf_len`) it is copied to `buf`;
- * when it does not, write nothing: the library calls again once with a
- * buffer of `*out_len` bytes (at most 1 MiB). Any other return value means
- * failure (an errno value, for instance): the token request fails with
- * `OOAUTHCC_STATUS_CONFIG` and a message giving the value. The library wipes
- * `buf` after copying it; wipe your own copy whenever you like.
- */
-typedef int (*ooauthcc_credential_callback)(void *user_data,
-                                            char *buf,
-                                            size_t buf_len,
-                                            size_t *out_len);
-
-/**
- * Frees the `user_data` of a callback; called once, when the library no
- * longer needs it (possibly on a library thread).
- */
-typedef void (*ooauthcc_free_callback)(void *user_data);
-
-/**
- * One log record, passed to the log callback. Valid only during the call:
- * copy what you keep. Strings are NUL-terminated UTF-8.
- */
-typedef struct ooauthcc_log_record {
-  /**
-   * An `ooauthcc_log_level`, 1 (error) to 5 (trace).
-   */
-  uint32_t level;
-  /**
-   * Where the record comes from, e.g. `"ooauthcc_core::fetch"`.
-   */
-  const char *target;
-  /**
-   * The message, followed by its fields as ` key=value`
-   * (e.g. `client_id=svc`). Never contains a secret or a token.
-   */
-  const char *message;
-} ooauthcc_log_record;
-
-/**
- * A log callback: receives `user_data` as given to `ooauthcc_set_log_callback`
- * and a record valid only during the call.
- *
- * It runs on a library thread or on the thread of the ooauthcc call that logs,
- * possibly on several threads at once: it must be thread-safe, return quickly,
- * not throw (C++) or longjmp, and not call `ooauthcc_client_get_token` or
- * `ooauthcc_set_log_callback`. Records logged from inside it are dropped.
- */
-typedef void (*ooauthcc_log_callback)(void *user_data,
-                                      const struct ooauthcc_log_record *record);
-
-/**
- * Counters of the shared store (`store_url`) for the cache entry a client
- * uses. Filled by `ooauthcc_client_store_stats`. A struct of its own, so that
- * `ooauthcc_stats` keeps its size.
- */
-typedef struct ooauthcc_store_stats {
-  /**
-   * Fetches answered from the store with a token another process had just
-   * obtained, instead of a token request.
-   */
-  uint64_t store_hits;
-  /**
-   * Fetches that waited for another process holding the store's fetch lock.
-   */
-  uint64_t store_waits;
-  /**
-   * Store operations that failed or timed out; the fetch went ahead without
-   * the store and the caller still got its token.
-   */
-  uint64_t store_errors;
-  /**
-   * Reads of store values that failed authentication (not written with this
-   * client's credential, or tampered with); such values are ignored.
-   */
-  uint64_t store_rejected;
-} ooauthcc_store_stats;
-
-#ifdef __cplusplus
-extern "C" {
-#endif // __cplusplus
-
-/**
- * Builds a client from `cfg` (copied: free or change `cfg` afterwards as you
- * like). Checks every setting: `OOAUTHCC_STATUS_CONFIG` with a message naming
- * the bad one. Sends nothing and starts no thread. On success `*out` is a new
- * client reference you free with `ooauthcc_client_free`.
- */
-ooauthcc_status ooauthcc_client_new(const struct ooauthcc_config *cfg,
-                                    struct ooauthcc_client **out,
-                                    struct ooauthcc_error **err);
-
-/**
- * A new reference to the same client (free it too); NULL when `client` is NULL.
- */
-struct ooauthcc_client *ooauthcc_client_clone(const struct ooauthcc_client *client);
-
-/**
- * Drops one reference to a client. NULL is a no-op. Tokens you got from it
- * stay valid; the shared cache keeps the token for other clients.
- */
-void ooauthcc_client_free(struct ooauthcc_client *client);
-
-/**
- * Gets a valid token, blocking the calling thread until there is one or
- * `timeout_ms` milliseconds have passed (0: the config's `get_timeout`;
- * `UINT64_MAX`: practically forever). A fresh cached token is returned at once,
- * without a lock or an allocation. Otherwise every caller waiting at the same
- * time shares ONE request; giving up (timeout) never cancels it for others.
- *
- * On success `*out` is a token reference you free with `ooauthcc_token_free`.
- * Errors: `TIMEOUT`, `TRANSPORT`, `OAUTH` (e.g. `invalid_client` with HTTP
- * 401), `HTTP_STATUS`, `MALFORMED_RESPONSE`; `USAGE` when called from a
- * library thread (inside the log callback). A failure is remembered briefly
- * (with backoff), so callers retrying in a loop do not flood the server.
- */
-ooauthcc_status ooauthcc_client_get_token(const struct ooauthcc_client *client,
-                                          uint64_t timeout_ms,
-                                          struct ooauthcc_token **out,
-                                          struct ooauthcc_error **err);
-
-/**
- * Compare-and-invalidate: drops the cached token only if it is
- * `access_token` — the one a resource server just rejected with 401 — so that
- * many callers reporting the same token cause one refetch, and a late report
- * never drops a newer token. The next `ooauthcc_client_get_token` fetches a
- * new one. `*invalidated` (pass NULL if you do not care) tells whether the
- * token was dropped by this call.
- */
-ooauthcc_status ooauthcc_client_invalidate(const struct ooauthcc_client *client,
-                                           const char *access_token,
-                                           bool *invalidated,
-                                           struct ooauthcc_error **err);
-
-/**
- * Fills `*out` with the counters of the cache entry this client shares.
- */
-ooauthcc_status ooauthcc_client_stats(const struct ooauthcc_client *client,
-                                      struct ooauthcc_stats *out,
-                                      struct ooauthcc_error **err);
-
-/**
- * The header that carries the token (`header_name`, default
- * `"Authorization"`). Borrowed from `client`; NULL when `client` is NULL.
- */
-const char *ooauthcc_client_header_name(const struct ooauthcc_client *client);
-
-/**
- * The query parameter the token is to be sent in, when the config set
- * `query_param`; NULL otherwise (send the header). Borrowed from `client`.
- */
-const char *ooauthcc_client_query_param(const struct ooauthcc_client *client);
-
-/**
- * Checks that a token of this client may be sent to `url`: its host is in
- * `allowed_hosts` (any host when that list is empty), and plain `http` only to
- * loopback hosts (unless `allow_insecure_http`). `OOAUTHCC_STATUS_USAGE` when
- * it may not, `INVALID_ARGUMENT` when `url` is not an absolute URL.
- */
-ooauthcc_status ooauthcc_client_check_destination(const struct ooauthcc_client *client,
-                                                  const char *url,
-                                                  struct ooauthcc_error **err);
-
-/**
  * A new config with every setting at its default. Set at least the token URL,
  * the client id and (unless the auth method is NONE) the client secret.
  * Returns NULL only if memory ran out. Free it with `ooauthcc_config_free`.
@@ -591,174 +417,7 @@ ooauthcc_status ooauthcc_config_set_scope_delimiter(struct ooauthcc_config *cfg,
                                                     uint32_t delimiter,
                                                     struct ooauthcc_error **err);
 
-/**
- * Gets the client secret from `callback` at every token request
- * (`client_secret_provider` in Rust and Python), instead of a fixed secret,
- * a file or an environment variable (set only one of them). A rotated secret
- * takes effect at the next token request (after `ooauthcc_client_invalidate`,
- * or when the cached token is renewed).
- *
- * `callback` must not be NULL (`OOAUTHCC_STATUS_NULL_ARGUMENT`); `user_data`
- * is passed to it as is, and may be NULL. On success the library takes
- * ownership of `user_data`: it calls `free_user_data(user_data)` (when not
- * NULL) exactly once, after the last call of `callback`, when the last
- * config or client built from this registration is freed (possibly on a
- * library thread). On failure it does not take it. Setting the callback
- * again releases the previous registration.
- *
- * The cache key follows the registration, not the secret: clients built from
- * this config share one cache entry; another registration of the same
- * function and `user_data` is another entry. See `ooauthcc_credential_callback`
- * for how the callback returns the secret and what it may do.
- */
-ooauthcc_status ooauthcc_config_set_client_secret_callback(struct ooauthcc_config *cfg,
-                                                           ooauthcc_credential_callback callback,
-                                                           void *user_data,
-                                                           ooauthcc_free_callback free_user_data,
-                                                           struct ooauthcc_error **err);
-
-/**
- * Gets the PEM private key of `private_key_jwt` from `callback` at every
- * token request (`private_key_provider` in Rust and Python), instead of a
- * fixed key, a file or an environment variable (set only one of them).
- * Ownership of `user_data`, threading and caching are as for
- * `ooauthcc_config_set_client_secret_callback`.
- */
-ooauthcc_status ooauthcc_config_set_private_key_callback(struct ooauthcc_config *cfg,
-                                                         ooauthcc_credential_callback callback,
-                                                         void *user_data,
-                                                         ooauthcc_free_callback free_user_data,
-                                                         struct ooauthcc_error **err);
-
-/**
- * Sets the client secret (`client_secret`). The library keeps its copy in
- * memory that is wiped when freed, and never prints it; you may wipe yours
- * as soon as this returns.
- */
-ooauthcc_status ooauthcc_config_set_client_secret(struct ooauthcc_config *cfg,
-                                                  const char *secret,
-                                                  struct ooauthcc_error **err);
-
-/**
- * Reads the client secret from this file at every token request
- * (`client_secret_file`; trailing newlines ignored).
- */
-ooauthcc_status ooauthcc_config_set_client_secret_file(struct ooauthcc_config *cfg,
-                                                       const char *path,
-                                                       struct ooauthcc_error **err);
-
-/**
- * Reads the client secret from this environment variable at every token
- * request (`client_secret_env`).
- */
-ooauthcc_status ooauthcc_config_set_client_secret_env(struct ooauthcc_config *cfg,
-                                                      const char *name,
-                                                      struct ooauthcc_error **err);
-
-/**
- * Sets the private key of `private_key_jwt` (`private_key`), PEM (PKCS#8;
- * PKCS#1 RSA and SEC1 EC accepted). Kept in wiped memory, never printed.
- */
-ooauthcc_status ooauthcc_config_set_private_key(struct ooauthcc_config *cfg,
-                                                const char *pem,
-                                                struct ooauthcc_error **err);
-
-/**
- * Reads the PEM private key from this file at every token request
- * (`private_key_file`).
- */
-ooauthcc_status ooauthcc_config_set_private_key_file(struct ooauthcc_config *cfg,
-                                                     const char *path,
-                                                     struct ooauthcc_error **err);
-
-/**
- * Reads the PEM private key from this environment variable at every token
- * request (`private_key_env`).
- */
-ooauthcc_status ooauthcc_config_set_private_key_env(struct ooauthcc_config *cfg,
-                                                    const char *name,
-                                                    struct ooauthcc_error **err);
-
-/**
- * Sets the JWS algorithm of client assertions (`signing_alg`):
- * `client_secret_jwt`: HS256 (default), HS384, HS512; `private_key_jwt`:
- * RS256 (default), RS384, RS512, PS256, PS384, PS512, ES256, ES384, EdDSA.
- */
-ooauthcc_status ooauthcc_config_set_signing_alg(struct ooauthcc_config *cfg,
-                                                const char *alg,
-                                                struct ooauthcc_error **err);
-
-/**
- * Sets the `kid` header of client assertions (`key_id`), for servers that
- * pick the key by it.
- */
-ooauthcc_status ooauthcc_config_set_key_id(struct ooauthcc_config *cfg,
-                                           const char *key_id,
-                                           struct ooauthcc_error **err);
-
-/**
- * Sets the `aud` claim of client assertions (`assertion_audience`; default:
- * the token endpoint URL — some servers want their issuer).
- */
-ooauthcc_status ooauthcc_config_set_assertion_audience(struct ooauthcc_config *cfg,
-                                                       const char *audience,
-                                                       struct ooauthcc_error **err);
-
-/**
- * Shares tokens with other processes through this Redis server (`store_url`:
- * `redis://[:password@]host:port[/db]`, `rediss://…` over TLS,
- * `redis+unix:///path/to/socket`, a Redis Cluster:
- * `redis+cluster://[:password@]host:port,host:port` (`rediss+cluster://…`
- * over TLS), or the master Sentinel names:
- * `redis+sentinel://[:password@]host:port,…/service[/db]` (`rediss+sentinel://…`
- * over TLS)).
- * The URL may hold a password: the library keeps it like a secret and never
- * prints it. The empty string unsets it (tokens cached in this process only).
- */
-ooauthcc_status ooauthcc_config_set_store_url(struct ooauthcc_config *cfg,
-                                              const char *url,
-                                              struct ooauthcc_error **err);
-
-/**
- * Sets the lease of the cross-process fetch lock (`store_lock_lease`, default
- * 5 000 ms): a process that dies while fetching holds the lock at most this
- * long. Must be shorter than the request timeout.
- */
-ooauthcc_status ooauthcc_config_set_store_lock_lease_ms(struct ooauthcc_config *cfg,
-                                                        uint64_t ms,
-                                                        struct ooauthcc_error **err);
-
-/**
- * Sets the deadline of one store operation (`store_timeout`, default 500 ms):
- * a slower or unreachable store is skipped and this process fetches alone.
- */
-ooauthcc_status ooauthcc_config_set_store_timeout_ms(struct ooauthcc_config *cfg,
-                                                     uint64_t ms,
-                                                     struct ooauthcc_error **err);
-
-/**
- * Trusts the certificates of this PEM file for a TLS store (`rediss://…`),
- * instead of the system's (`store_ca_bundle_file`). Read when the client is built.
- */
-ooauthcc_status ooauthcc_config_set_store_ca_bundle_file(struct ooauthcc_config *cfg,
-                                                         const char *file,
-                                                         struct ooauthcc_error **err);
-
-/**
- * Presents the certificate of this PEM file to a TLS store that asks for one
- * (`store_client_cert_file`; with `ooauthcc_config_set_store_client_key_file`).
- */
-ooauthcc_status ooauthcc_config_set_store_client_cert_file(struct ooauthcc_config *cfg,
-                                                           const char *file,
-                                                           struct ooauthcc_error **err);
-
-/**
- * The private key (PEM file) of the store's client certificate
- * (`store_client_key_file`). Read when the client is built.
- */
-ooauthcc_status ooauthcc_config_set_store_client_key_file(struct ooauthcc_config *cfg,
-                                                          const char *file,
-                                                          struct ooauthcc_error **err);
+/* Endpoint, request parameters, how the token is sent --------------------- */
 
 /**
  * Sets the token endpoint (`token_url`): an absolute `https://` URL, or
@@ -890,6 +549,156 @@ ooauthcc_status ooauthcc_config_add_allowed_host(struct ooauthcc_config *cfg,
                                                  const char *host,
                                                  struct ooauthcc_error **err);
 
+/* Credentials: client secret, private key, client assertions -------------- */
+
+/**
+ * Sets the client secret (`client_secret`). The library keeps its copy in
+ * memory that is wiped when freed, and never prints it; you may wipe yours
+ * as soon as this returns.
+ */
+ooauthcc_status ooauthcc_config_set_client_secret(struct ooauthcc_config *cfg,
+                                                  const char *secret,
+                                                  struct ooauthcc_error **err);
+
+/**
+ * Reads the client secret from this file at every token request
+ * (`client_secret_file`; trailing newlines ignored).
+ */
+ooauthcc_status ooauthcc_config_set_client_secret_file(struct ooauthcc_config *cfg,
+                                                       const char *path,
+                                                       struct ooauthcc_error **err);
+
+/**
+ * Reads the client secret from this environment variable at every token
+ * request (`client_secret_env`).
+ */
+ooauthcc_status ooauthcc_config_set_client_secret_env(struct ooauthcc_config *cfg,
+                                                      const char *name,
+                                                      struct ooauthcc_error **err);
+
+/**
+ * Sets the private key of `private_key_jwt` (`private_key`), PEM (PKCS#8;
+ * PKCS#1 RSA and SEC1 EC accepted). Kept in wiped memory, never printed.
+ */
+ooauthcc_status ooauthcc_config_set_private_key(struct ooauthcc_config *cfg,
+                                                const char *pem,
+                                                struct ooauthcc_error **err);
+
+/**
+ * Reads the PEM private key from this file at every token request
+ * (`private_key_file`).
+ */
+ooauthcc_status ooauthcc_config_set_private_key_file(struct ooauthcc_config *cfg,
+                                                     const char *path,
+                                                     struct ooauthcc_error **err);
+
+/**
+ * Reads the PEM private key from this environment variable at every token
+ * request (`private_key_env`).
+ */
+ooauthcc_status ooauthcc_config_set_private_key_env(struct ooauthcc_config *cfg,
+                                                    const char *name,
+                                                    struct ooauthcc_error **err);
+
+/**
+ * Sets the JWS algorithm of client assertions (`signing_alg`):
+ * `client_secret_jwt`: HS256 (default), HS384, HS512; `private_key_jwt`:
+ * RS256 (default), RS384, RS512, PS256, PS384, PS512, ES256, ES384, EdDSA.
+ */
+ooauthcc_status ooauthcc_config_set_signing_alg(struct ooauthcc_config *cfg,
+                                                const char *alg,
+                                                struct ooauthcc_error **err);
+
+/**
+ * Sets the `kid` header of client assertions (`key_id`), for servers that
+ * pick the key by it.
+ */
+ooauthcc_status ooauthcc_config_set_key_id(struct ooauthcc_config *cfg,
+                                           const char *key_id,
+                                           struct ooauthcc_error **err);
+
+/**
+ * Sets the `aud` claim of client assertions (`assertion_audience`; default:
+ * the token endpoint URL — some servers want their issuer).
+ */
+ooauthcc_status ooauthcc_config_set_assertion_audience(struct ooauthcc_config *cfg,
+                                                       const char *audience,
+                                                       struct ooauthcc_error **err);
+
+/* Credentials from your own callback -------------------------------------- */
+
+/**
+ * Writes the current credential (client secret or PEM private key) into a
+ * buffer of the library, for `ooauthcc_config_set_client_secret_callback` and
+ * `ooauthcc_config_set_private_key_callback`.
+ *
+ * Called at every token request (not for cache hits) on a library thread,
+ * possibly on several threads at once: it must be thread-safe, should return
+ * quickly (the request waits for it), must not throw (C++) or `longjmp`, and
+ * must not call `ooauthcc_client_get_token` (that returns `USAGE` there).
+ *
+ * It receives `user_data` as registered, `buf` (writable, `buf_len` bytes,
+ * at least 8 KiB) and `out_len`. On success it sets `*out_len` to the length
+ * in bytes of the credential (UTF-8, no NUL needed, none allowed) and returns
+ * 0. When the credential fits (`*out_len <= buf_len`) it is copied to `buf`;
+ * when it does not, write nothing: the library calls again once with a
+ * buffer of `*out_len` bytes (at most 1 MiB). Any other return value means
+ * failure (an errno value, for instance): the token request fails with
+ * `OOAUTHCC_STATUS_CONFIG` and a message giving the value. The library wipes
+ * `buf` after copying it; wipe your own copy whenever you like.
+ */
+typedef int (*ooauthcc_credential_callback)(void *user_data,
+                                            char *buf,
+                                            size_t buf_len,
+                                            size_t *out_len);
+
+/**
+ * Frees the `user_data` of a callback; called once, when the library no
+ * longer needs it (possibly on a library thread).
+ */
+typedef void (*ooauthcc_free_callback)(void *user_data);
+
+/**
+ * Gets the client secret from `callback` at every token request
+ * (`client_secret_provider` in Rust and Python), instead of a fixed secret,
+ * a file or an environment variable (set only one of them). A rotated secret
+ * takes effect at the next token request (after `ooauthcc_client_invalidate`,
+ * or when the cached token is renewed).
+ *
+ * `callback` must not be NULL (`OOAUTHCC_STATUS_NULL_ARGUMENT`); `user_data`
+ * is passed to it as is, and may be NULL. On success the library takes
+ * ownership of `user_data`: it calls `free_user_data(user_data)` (when not
+ * NULL) exactly once, after the last call of `callback`, when the last
+ * config or client built from this registration is freed (possibly on a
+ * library thread). On failure it does not take it. Setting the callback
+ * again releases the previous registration.
+ *
+ * The cache key follows the registration, not the secret: clients built from
+ * this config share one cache entry; another registration of the same
+ * function and `user_data` is another entry. See `ooauthcc_credential_callback`
+ * for how the callback returns the secret and what it may do.
+ */
+ooauthcc_status ooauthcc_config_set_client_secret_callback(struct ooauthcc_config *cfg,
+                                                           ooauthcc_credential_callback callback,
+                                                           void *user_data,
+                                                           ooauthcc_free_callback free_user_data,
+                                                           struct ooauthcc_error **err);
+
+/**
+ * Gets the PEM private key of `private_key_jwt` from `callback` at every
+ * token request (`private_key_provider` in Rust and Python), instead of a
+ * fixed key, a file or an environment variable (set only one of them).
+ * Ownership of `user_data`, threading and caching are as for
+ * `ooauthcc_config_set_client_secret_callback`.
+ */
+ooauthcc_status ooauthcc_config_set_private_key_callback(struct ooauthcc_config *cfg,
+                                                         ooauthcc_credential_callback callback,
+                                                         void *user_data,
+                                                         ooauthcc_free_callback free_user_data,
+                                                         struct ooauthcc_error **err);
+
+/* Mutual TLS and trust anchors -------------------------------------------- */
+
 /**
  * Sets the client certificate presented to the token endpoint
  * (`client_cert`): PEM, leaf first.
@@ -937,6 +746,8 @@ ooauthcc_status ooauthcc_config_set_ca_bundle(struct ooauthcc_config *cfg,
 ooauthcc_status ooauthcc_config_set_ca_bundle_file(struct ooauthcc_config *cfg,
                                                    const char *path,
                                                    struct ooauthcc_error **err);
+
+/* Durations, renewal, retries --------------------------------------------- */
 
 /**
  * Sets the lifetime assumed when the response has no `expires_in` and the
@@ -1035,139 +846,312 @@ ooauthcc_status ooauthcc_config_set_allow_insecure_http(struct ooauthcc_config *
                                                         bool allow,
                                                         struct ooauthcc_error **err);
 
-/**
- * The status of the failed call (never `OOAUTHCC_STATUS_OK`);
- * `OOAUTHCC_STATUS_NULL_ARGUMENT` when `error` is NULL.
- */
-ooauthcc_status ooauthcc_error_status(const struct ooauthcc_error *error);
+/* Sharing tokens across processes (Redis) --------------------------------- */
 
 /**
- * The message: what failed and why, naming the setting, argument or endpoint
- * concerned, followed by the OAuth error code and description when the server
- * sent them. Borrowed from `error`; NULL when `error` is NULL.
+ * Shares tokens with other processes through this Redis server (`store_url`:
+ * `redis://[:password@]host:port[/db]`, `rediss://…` over TLS,
+ * `redis+unix:///path/to/socket`, a Redis Cluster:
+ * `redis+cluster://[:password@]host:port,host:port` (`rediss+cluster://…`
+ * over TLS), or the master Sentinel names:
+ * `redis+sentinel://[:password@]host:port,…/service[/db]` (`rediss+sentinel://…`
+ * over TLS)).
+ * The URL may hold a password: the library keeps it like a secret and never
+ * prints it. The empty string unsets it (tokens cached in this process only).
  */
-const char *ooauthcc_error_message(const struct ooauthcc_error *error);
+ooauthcc_status ooauthcc_config_set_store_url(struct ooauthcc_config *cfg,
+                                              const char *url,
+                                              struct ooauthcc_error **err);
 
 /**
- * The HTTP status the token endpoint answered with; 0 when there was no HTTP
- * answer (or `error` is NULL).
+ * Sets the lease of the cross-process fetch lock (`store_lock_lease`, default
+ * 5 000 ms): a process that dies while fetching holds the lock at most this
+ * long. Must be shorter than the request timeout.
  */
-uint16_t ooauthcc_error_http_status(const struct ooauthcc_error *error);
+ooauthcc_status ooauthcc_config_set_store_lock_lease_ms(struct ooauthcc_config *cfg,
+                                                        uint64_t ms,
+                                                        struct ooauthcc_error **err);
 
 /**
- * The OAuth `error` code the server sent (RFC 6749 §5.2), e.g.
- * `"invalid_client"`; NULL when it sent none. Borrowed from `error`.
+ * Sets the deadline of one store operation (`store_timeout`, default 500 ms):
+ * a slower or unreachable store is skipped and this process fetches alone.
  */
-const char *ooauthcc_error_oauth_error(const struct ooauthcc_error *error);
+ooauthcc_status ooauthcc_config_set_store_timeout_ms(struct ooauthcc_config *cfg,
+                                                     uint64_t ms,
+                                                     struct ooauthcc_error **err);
 
 /**
- * The OAuth `error_description` the server sent; NULL when none. Borrowed from `error`.
+ * Trusts the certificates of this PEM file for a TLS store (`rediss://…`),
+ * instead of the system's (`store_ca_bundle_file`). Read when the client is built.
  */
-const char *ooauthcc_error_oauth_error_description(const struct ooauthcc_error *error);
+ooauthcc_status ooauthcc_config_set_store_ca_bundle_file(struct ooauthcc_config *cfg,
+                                                         const char *file,
+                                                         struct ooauthcc_error **err);
 
 /**
- * The OAuth `error_uri` the server sent; NULL when none. Borrowed from `error`.
+ * Presents the certificate of this PEM file to a TLS store that asks for one
+ * (`store_client_cert_file`; with `ooauthcc_config_set_store_client_key_file`).
  */
-const char *ooauthcc_error_oauth_error_uri(const struct ooauthcc_error *error);
+ooauthcc_status ooauthcc_config_set_store_client_cert_file(struct ooauthcc_config *cfg,
+                                                           const char *file,
+                                                           struct ooauthcc_error **err);
 
 /**
- * Whether trying again later may succeed (outages: transport errors, timeouts,
- * 5xx, 429); false for rejected credentials, bad settings, unusable responses,
- * and when `error` is NULL.
+ * The private key (PEM file) of the store's client certificate
+ * (`store_client_key_file`). Read when the client is built.
  */
-bool ooauthcc_error_is_retryable(const struct ooauthcc_error *error);
+ooauthcc_status ooauthcc_config_set_store_client_key_file(struct ooauthcc_config *cfg,
+                                                          const char *file,
+                                                          struct ooauthcc_error **err);
+
+/* ==========================================================================
+ * 4. Client
+ * ooauthcc_client: gets tokens for one configuration; thread-safe, refcounted.
+ * ========================================================================== */
+
+/* Building a client, getting tokens --------------------------------------- */
 
 /**
- * How long the server asked to wait before retrying (`Retry-After`), in
- * milliseconds; 0 when it did not say (or `error` is NULL).
- */
-uint64_t ooauthcc_error_retry_after_ms(const struct ooauthcc_error *error);
-
-/**
- * Frees an error. NULL is a no-op. Free each error once.
- */
-void ooauthcc_error_free(struct ooauthcc_error *error);
-
-/**
- * Gets a token as `ooauthcc_client_get_token` does (same `timeout_ms` and
- * errors) and formats it as the header to send. On success `*out` is a new
- * header you free with `ooauthcc_header_free`.
- */
-ooauthcc_status ooauthcc_client_get_header(const struct ooauthcc_client *client,
-                                           uint64_t timeout_ms,
-                                           struct ooauthcc_header **out,
-                                           struct ooauthcc_error **err);
-
-/**
- * Formats a token you already hold as this client's header (no network).
- * On success `*out` is a new header you free with `ooauthcc_header_free`.
- */
-ooauthcc_status ooauthcc_client_header_for_token(const struct ooauthcc_client *client,
-                                                 const struct ooauthcc_token *token,
-                                                 struct ooauthcc_header **out,
-                                                 struct ooauthcc_error **err);
-
-/**
- * The header name, e.g. `"Authorization"`. Borrowed; NULL when `header` is NULL.
- */
-const char *ooauthcc_header_name(const struct ooauthcc_header *header);
-
-/**
- * The header value, e.g. `"Bearer eyJ…"`. Borrowed; NULL when `header` is NULL.
- */
-const char *ooauthcc_header_value(const struct ooauthcc_header *header);
-
-/**
- * The whole header line without line break, e.g.
- * `"Authorization: Bearer eyJ…"`. Borrowed; NULL when `header` is NULL.
- */
-const char *ooauthcc_header_line(const struct ooauthcc_header *header);
-
-/**
- * The bare access token in the header, to pass to `ooauthcc_client_invalidate`
- * when a resource server rejects it. Borrowed; NULL when `header` is NULL.
- */
-const char *ooauthcc_header_access_token(const struct ooauthcc_header *header);
-
-/**
- * Frees a header (wiping its text). NULL is a no-op.
- */
-void ooauthcc_header_free(struct ooauthcc_header *header);
-
-/**
- * Sends the library's log records up to `max_level` (an `ooauthcc_log_level`)
- * to `callback`, with `user_data` passed back unchanged; `callback` NULL (or
- * `max_level` 0) stops logging. Replaces any callback set before. One callback
- * serves the whole process.
+ * Gets OAuth 2.0 client-credentials tokens for one configuration: from the
+ * cache when it has a fresh one, otherwise from ONE request to the token
+ * endpoint shared by every caller waiting at that moment. Tokens are renewed
+ * in the background before they expire.
  *
- * `user_data` must stay valid, and the callback callable, for as long as it
- * may run: a call already running on another thread when you replace it may
- * still finish afterwards. Simplest: use static data. See
- * `ooauthcc_log_callback` for what the callback must not do.
+ * Every client built from the same settings through this library, in this
+ * process, shares one cache entry: one token, one in-flight request, one set
+ * of statistics.
  *
- * `max_level` above 5 gives `OOAUTHCC_STATUS_INVALID_ARGUMENT`;
- * `OOAUTHCC_STATUS_USAGE` if another `tracing` subscriber already owns the
- * process (only possible when this crate is linked into a Rust program).
+ * Thread-safety: every function may be called on the same client from any
+ * number of threads at once. Refcounted: `ooauthcc_client_clone` adds a
+ * reference (e.g. one per thread), `ooauthcc_client_free` drops one; freeing
+ * must not race with other calls through the same reference.
  */
-ooauthcc_status ooauthcc_set_log_callback(ooauthcc_log_callback callback,
-                                          void *user_data,
-                                          uint32_t max_level,
+typedef struct ooauthcc_client ooauthcc_client;
+
+/**
+ * `timeout_ms` of `ooauthcc_client_get_token` and `ooauthcc_client_get_header`
+ * (0): wait at most the config's `get_timeout` (default 30 000 ms; the
+ * setting must be at least 1 ms, so 0 never means "do not wait" — for that,
+ * use `ooauthcc_client_cached_token`).
+ */
+#define OOAUTHCC_TIMEOUT_CONFIGURED 0
+
+/**
+ * `timeout_ms` of `ooauthcc_client_get_token` and `ooauthcc_client_get_header`
+ * (`UINT64_MAX`): wait as long as it takes. The call has no deadline of its
+ * own and returns when the shared fetch ends, with its token or its error
+ * (each attempt of a fetch is bounded by `request_timeout`, and the attempts
+ * by `max_retries`).
+ */
+#define OOAUTHCC_TIMEOUT_FOREVER UINT64_MAX
+
+/**
+ * Builds a client from `cfg` (copied: free or change `cfg` afterwards as you
+ * like). Checks every setting: `OOAUTHCC_STATUS_CONFIG` with a message naming
+ * the bad one. Sends nothing and starts no thread. On success `*out` is a new
+ * client reference you free with `ooauthcc_client_free`.
+ */
+ooauthcc_status ooauthcc_client_new(const struct ooauthcc_config *cfg,
+                                    struct ooauthcc_client **out,
+                                    struct ooauthcc_error **err);
+
+/**
+ * A new reference to the same client (free it too); NULL when `client` is NULL.
+ */
+struct ooauthcc_client *ooauthcc_client_clone(const struct ooauthcc_client *client);
+
+/**
+ * Drops one reference to a client. NULL is a no-op. Tokens you got from it
+ * stay valid; the shared cache keeps the token for other clients.
+ */
+void ooauthcc_client_free(struct ooauthcc_client *client);
+
+/**
+ * Gets a valid token, blocking the calling thread until there is one or
+ * `timeout_ms` milliseconds have passed: `OOAUTHCC_TIMEOUT_CONFIGURED` (0)
+ * waits the config's `get_timeout`, `OOAUTHCC_TIMEOUT_FOREVER` as long as
+ * the fetch takes. A fresh cached token is returned at once, without a lock
+ * or an allocation, and so is one due for renewal (its renewal then starts in
+ * the background). Otherwise every caller waiting at the same time shares ONE
+ * request; giving up (timeout) never cancels it for others. Never blocking:
+ * `ooauthcc_client_cached_token`.
+ *
+ * On success `*out` is a token reference you free with `ooauthcc_token_free`.
+ * Errors: `NULL_ARGUMENT` (`client` or `out`); `TIMEOUT`; the fetch's own —
+ * `TRANSPORT`, `HTTP_STATUS`, `OAUTH` (e.g. `invalid_client` with HTTP 401),
+ * `MALFORMED_RESPONSE`, and `CONFIG` when a credential read at request time
+ * (a secret or key file, environment variable or callback) is missing or
+ * unusable; `USAGE` when it would have to wait but runs on a library thread
+ * (inside a log or credential callback). A failure is remembered briefly
+ * (with backoff), so callers retrying in a loop do not flood the server.
+ */
+ooauthcc_status ooauthcc_client_get_token(const struct ooauthcc_client *client,
+                                          uint64_t timeout_ms,
+                                          struct ooauthcc_token **out,
                                           struct ooauthcc_error **err);
 
 /**
- * The short name of a status, e.g. `"oauth"` for 13 and `"ok"` for 0;
- * `"unknown"` for a number that is not a status. Static: never free it.
- * Thread-safe.
+ * The token the cache holds, if it may still be served — never blocking:
+ * no request, no wait on a fetch in flight, no lock. For event loops and
+ * latency-critical paths that would rather do without a token (or fetch one
+ * elsewhere) than wait.
+ *
+ * On `OOAUTHCC_STATUS_OK`, `*out` is either a token reference you free with
+ * `ooauthcc_token_free`, or NULL when the cache has none to serve (empty, or
+ * expired: like every token the library hands out, it is never past its
+ * expiry minus `refresh_skew`). Only `NULL_ARGUMENT` (`client` or `out`) is
+ * an error.
+ *
+ * It starts no fetch and no renewal: a program that only calls this sees the
+ * token age and then NULL. Call `ooauthcc_client_get_token` (on a thread that
+ * may wait) to fetch or renew one. Not counted in the statistics.
  */
-const char *ooauthcc_status_name(uint32_t status);
+ooauthcc_status ooauthcc_client_cached_token(const struct ooauthcc_client *client,
+                                             struct ooauthcc_token **out,
+                                             struct ooauthcc_error **err);
 
 /**
- * Fills `*out` with the shared-store counters of the cache entry this client
- * uses (all zero when it has no `store_url`).
+ * Compare-and-invalidate: drops the cached token only if it is
+ * `access_token` — the one a resource server just rejected with 401 — so that
+ * many callers reporting the same token cause one refetch, and a late report
+ * never drops a newer token. The next `ooauthcc_client_get_token` fetches a
+ * new one. `*invalidated` (pass NULL if you do not care) tells whether the
+ * token was dropped by this call.
  */
-ooauthcc_status ooauthcc_client_store_stats(const struct ooauthcc_client *client,
-                                            struct ooauthcc_store_stats *out,
-                                            struct ooauthcc_error **err);
+ooauthcc_status ooauthcc_client_invalidate(const struct ooauthcc_client *client,
+                                           const char *access_token,
+                                           bool *invalidated,
+                                           struct ooauthcc_error **err);
+
+/**
+ * The header that carries the token (`header_name`, default
+ * `"Authorization"`). Borrowed from `client`; NULL when `client` is NULL.
+ */
+const char *ooauthcc_client_header_name(const struct ooauthcc_client *client);
+
+/**
+ * The query parameter the token is to be sent in, when the config set
+ * `query_param`; NULL otherwise (send the header). Borrowed from `client`.
+ */
+const char *ooauthcc_client_query_param(const struct ooauthcc_client *client);
+
+/**
+ * Checks that a token of this client may be sent to `url`: its host is in
+ * `allowed_hosts` (any host when that list is empty), and plain `http` only to
+ * loopback hosts (unless `allow_insecure_http`). `OOAUTHCC_STATUS_USAGE` when
+ * it may not, `INVALID_ARGUMENT` when `url` is not an absolute URL.
+ */
+ooauthcc_status ooauthcc_client_check_destination(const struct ooauthcc_client *client,
+                                                  const char *url,
+                                                  struct ooauthcc_error **err);
+
+/* Statistics -------------------------------------------------------------- */
+
+/**
+ * A counter of the cache entry a client shares (every client built from the
+ * same settings sees the same numbers), for `ooauthcc_client_stat`.
+ *
+ * The values are stable and never reused; later releases add new ones.
+ */
+enum ooauthcc_stat
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * HTTP requests sent to the token endpoint (each retry, and each fallback
+   * of the `auto` method, counts).
+   */
+  OOAUTHCC_STAT_TOKEN_REQUESTS = 0,
+  /**
+   * Calls answered from the cache without waiting (fresh or stale token).
+   */
+  OOAUTHCC_STAT_CACHE_HITS = 1,
+  /**
+   * Calls that had to wait for a fetch (empty or expired cache).
+   */
+  OOAUTHCC_STAT_WAITS = 2,
+  /**
+   * Fetches started in the background because the token was due for renewal.
+   */
+  OOAUTHCC_STAT_BACKGROUND_REFRESHES = 3,
+  /**
+   * Fetches that ended in an error (after their retries).
+   */
+  OOAUTHCC_STAT_FAILURES = 4,
+  /**
+   * Fetches started, in the foreground and in the background (one fetch
+   * may send several requests when it retries).
+   */
+  OOAUTHCC_STAT_FETCHES = 5,
+  /**
+   * Fetches answered from the shared store (`store_url`) with a token
+   * another process had just obtained, instead of a token request.
+   */
+  OOAUTHCC_STAT_STORE_HITS = 6,
+  /**
+   * Fetches that waited for another process holding the store's fetch lock.
+   */
+  OOAUTHCC_STAT_STORE_WAITS = 7,
+  /**
+   * Store operations that failed or timed out; the fetch went ahead without
+   * the store and the caller still got its token.
+   */
+  OOAUTHCC_STAT_STORE_ERRORS = 8,
+  /**
+   * Reads of store values that failed authentication (not written with this
+   * client's credential, or tampered with); such values are ignored.
+   */
+  OOAUTHCC_STAT_STORE_REJECTED = 9,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum ooauthcc_stat ooauthcc_stat;
+#else
+typedef uint32_t ooauthcc_stat;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Reads one counter (an `ooauthcc_stat` value) of the cache entry this client
+ * shares into `*out`. An unknown number (a counter of a later release) gives
+ * `OOAUTHCC_STATUS_INVALID_ARGUMENT` and leaves `*out` as it was; NULL
+ * `client` or `out`, `NULL_ARGUMENT`. Each call reads the counter anew:
+ * counters read one after the other may be from slightly different moments.
+ */
+ooauthcc_status ooauthcc_client_stat(const struct ooauthcc_client *client,
+                                     uint32_t which,
+                                     uint64_t *out,
+                                     struct ooauthcc_error **err);
+
+/**
+ * The name of a counter, e.g. `"token_requests"` for
+ * `OOAUTHCC_STAT_TOKEN_REQUESTS` (the names of Rust's `Stats` fields and of
+ * Python's `Client.stats()`); NULL for a number that is not a counter of
+ * this library. Counters are numbered from 0 without gaps, so looping from 0
+ * until NULL lists every counter the loaded library has. Static: never free
+ * it. Thread-safe.
+ */
+const char *ooauthcc_stat_name(uint32_t which);
+
+/* ==========================================================================
+ * 5. Token
+ * ooauthcc_token: one access token; immutable, refcounted.
+ * ========================================================================== */
+
+/**
+ * An access token and what the server said about it.
+ *
+ * Immutable and refcounted: `ooauthcc_token_clone` adds a reference,
+ * `ooauthcc_token_free` drops one. Thread-safety: every function may be called
+ * from any thread at the same time, except that each reference is freed once
+ * and not used afterwards. Strings returned by its accessors are borrowed from
+ * it and stay valid until the reference you read them through is freed.
+ *
+ * Never log the access token. The library wipes its copies when the last
+ * reference is freed.
+ */
+typedef struct ooauthcc_token ooauthcc_token;
 
 /**
  * The access token, NUL-terminated; NULL when `token` is NULL. Borrowed from `token`.
@@ -1228,12 +1212,179 @@ struct ooauthcc_token *ooauthcc_token_clone(const struct ooauthcc_token *token);
  */
 void ooauthcc_token_free(struct ooauthcc_token *token);
 
+/* ==========================================================================
+ * 6. Header
+ * ooauthcc_header: a token formatted as the HTTP header to send.
+ * ========================================================================== */
+
 /**
- * The version of the library actually loaded, e.g. `"0.1.0"`. Compare it with
- * `OOAUTHCC_VERSION_STRING` (the header you compiled against). Static: never
- * free it. Thread-safe.
+ * A token formatted as an HTTP header: name (`Authorization` unless
+ * configured otherwise), value (`Bearer <token>`, or the configured prefix),
+ * and the whole line `Name: value` (as curl's `CURLOPT_HTTPHEADER` wants it).
+ *
+ * Thread-safety: immutable; may be read from any thread, freed once with
+ * `ooauthcc_header_free`. Its strings are borrowed from it, valid until it is
+ * freed, and wiped then.
  */
-const char *ooauthcc_version(void);
+typedef struct ooauthcc_header ooauthcc_header;
+
+/**
+ * Gets a token as `ooauthcc_client_get_token` does (same `timeout_ms`, with
+ * `OOAUTHCC_TIMEOUT_CONFIGURED` and `OOAUTHCC_TIMEOUT_FOREVER`, and the same
+ * errors) and formats it as the header to send. On success `*out` is a new
+ * header you free with `ooauthcc_header_free`.
+ */
+ooauthcc_status ooauthcc_client_get_header(const struct ooauthcc_client *client,
+                                           uint64_t timeout_ms,
+                                           struct ooauthcc_header **out,
+                                           struct ooauthcc_error **err);
+
+/**
+ * Formats a token you already hold as this client's header (no network).
+ * On success `*out` is a new header you free with `ooauthcc_header_free`.
+ */
+ooauthcc_status ooauthcc_client_header_for_token(const struct ooauthcc_client *client,
+                                                 const struct ooauthcc_token *token,
+                                                 struct ooauthcc_header **out,
+                                                 struct ooauthcc_error **err);
+
+/**
+ * The header name, e.g. `"Authorization"`. Borrowed; NULL when `header` is NULL.
+ */
+const char *ooauthcc_header_name(const struct ooauthcc_header *header);
+
+/**
+ * The header value, e.g. `"Bearer eyJ…"`. Borrowed; NULL when `header` is NULL.
+ */
+const char *ooauthcc_header_value(const struct ooauthcc_header *header);
+
+/**
+ * The whole header line without line break, e.g.
+ * `"Authorization: Bearer eyJ…"`. Borrowed; NULL when `header` is NULL.
+ */
+const char *ooauthcc_header_line(const struct ooauthcc_header *header);
+
+/**
+ * The bare access token in the header, to pass to `ooauthcc_client_invalidate`
+ * when a resource server rejects it. Borrowed; NULL when `header` is NULL.
+ */
+const char *ooauthcc_header_access_token(const struct ooauthcc_header *header);
+
+/**
+ * Frees a header (wiping its text). NULL is a no-op.
+ */
+void ooauthcc_header_free(struct ooauthcc_header *header);
+
+/* ==========================================================================
+ * 7. Log
+ * The library's log records, to a callback of yours.
+ * ========================================================================== */
+
+/**
+ * Severity of a log record; also the `max_level` of
+ * `ooauthcc_set_log_callback` (records above it are not produced at all).
+ */
+enum ooauthcc_log_level
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * No records (as a `max_level`).
+   */
+  OOAUTHCC_LOG_LEVEL_OFF = 0,
+  /**
+   * Errors.
+   */
+  OOAUTHCC_LOG_LEVEL_ERROR = 1,
+  /**
+   * Failures the library handles itself, e.g. a failed token fetch.
+   */
+  OOAUTHCC_LOG_LEVEL_WARN = 2,
+  /**
+   * Notable decisions, e.g. `auto` authentication falling back to post.
+   */
+  OOAUTHCC_LOG_LEVEL_INFO = 3,
+  /**
+   * Each token request, retry and invalidation.
+   */
+  OOAUTHCC_LOG_LEVEL_DEBUG = 4,
+  /**
+   * Everything.
+   */
+  OOAUTHCC_LOG_LEVEL_TRACE = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum ooauthcc_log_level ooauthcc_log_level;
+#else
+typedef uint32_t ooauthcc_log_level;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * One log record, passed to the log callback. Valid only during the call:
+ * copy what you keep. Strings are NUL-terminated UTF-8.
+ */
+typedef struct ooauthcc_log_record {
+  /**
+   * An `ooauthcc_log_level`, 1 (error) to 5 (trace).
+   */
+  uint32_t level;
+  /**
+   * Where the record comes from, e.g. `"ooauthcc_core::fetch"`.
+   */
+  const char *target;
+  /**
+   * The message, followed by its fields as ` key=value`
+   * (e.g. `client_id=svc`). Never contains a secret or a token.
+   */
+  const char *message;
+} ooauthcc_log_record;
+
+/**
+ * A log callback: receives `user_data` as given to `ooauthcc_set_log_callback`
+ * and a record valid only during the call.
+ *
+ * It runs on a library thread or on the thread of the ooauthcc call that logs,
+ * possibly on several threads at once: it must be thread-safe, return quickly,
+ * not throw (C++) or longjmp, and not call `ooauthcc_client_get_token` (a call
+ * that would have to wait returns `USAGE` on a library thread) or
+ * `ooauthcc_set_log_callback`. Records logged from inside it are dropped.
+ */
+typedef void (*ooauthcc_log_callback)(void *user_data,
+                                      const struct ooauthcc_log_record *record);
+
+/**
+ * Sends the library's log records up to `max_level` (an `ooauthcc_log_level`)
+ * to `callback`, with `user_data` passed back unchanged. Replaces any
+ * callback set before; one callback serves the whole process. `callback`
+ * NULL or `max_level` `OOAUTHCC_LOG_LEVEL_OFF` stops logging.
+ *
+ * Ownership of `user_data` is as for the credential callbacks: when this
+ * call installs a callback (`callback` not NULL, `max_level` not OFF) and
+ * succeeds, `user_data` is the library's, and `free_user_data(user_data)`
+ * (when not NULL) runs exactly once — after the last call of `callback`
+ * with it returned, when a later `ooauthcc_set_log_callback` replaced or
+ * removed it (possibly on a library thread). Registering the same `user_data`
+ * with the same `free_user_data` again (to change `max_level`, say) carries
+ * it over: it is freed once, when the last of these registrations goes. When
+ * the call stops logging or fails, it takes nothing: `user_data` stays yours
+ * and `free_user_data` is not called. With no `free_user_data`, keep
+ * `user_data` valid until the callback can no longer run (static data is
+ * simplest): a call running on another thread when you replace the callback
+ * may finish afterwards. A callback still installed at exit is not freed.
+ * See `ooauthcc_log_callback` for what the callback must not do.
+ *
+ * `max_level` above 5 gives `OOAUTHCC_STATUS_INVALID_ARGUMENT`;
+ * `OOAUTHCC_STATUS_USAGE` if another `tracing` subscriber already owns the
+ * process (only possible when this crate is linked into a Rust program).
+ */
+ooauthcc_status ooauthcc_set_log_callback(ooauthcc_log_callback callback,
+                                          void *user_data,
+                                          ooauthcc_free_callback free_user_data,
+                                          uint32_t max_level,
+                                          struct ooauthcc_error **err);
 
 #ifdef __cplusplus
 }  // extern "C"

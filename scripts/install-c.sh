@@ -7,7 +7,8 @@
 #   scripts/install-c.sh PREFIX --debug    # debug build (what the tests use)
 #
 # Installs PREFIX/include/ooauthcc.h, PREFIX/lib/libooauthcc.so.<version> with
-# links libooauthcc.so.<abi> and libooauthcc.so, PREFIX/lib/libooauthcc.a and
+# links libooauthcc.so.<abi> (the soname: <major>, or 0.<minor> while the major
+# is 0, as ffi/build.rs sets it) and libooauthcc.so, PREFIX/lib/libooauthcc.a and
 # PREFIX/lib/pkgconfig/ooauthcc.pc. Then: cc app.c $(pkg-config --cflags --libs ooauthcc)
 # Likewise ooauthcc_testing.h, libooauthcc_testing.so.<version> (+ links),
 # libooauthcc_testing.a and ooauthcc-testing.pc, for tests:
@@ -38,7 +39,13 @@ wait
 cargo build -p ooauthcc-testing-ffi --lib ${flags[@]+"${flags[@]}"}
 libs_private=$(sed -n 's/.*native-static-libs: //p' "$log" | tail -n 1)
 version=$(cargo pkgid -p ooauthcc-ffi | sed 's/.*[#@]//')
-abi=${version%%.*}
+major=${version%%.*}
+if [ "$major" = 0 ]; then
+  minor=${version#*.}
+  abi="0.${minor%%.*}" # 0.x: each minor release may break the ABI
+else
+  abi=$major
+fi
 target_dir=$(cargo metadata --format-version 1 --no-deps | sed 's/.*"target_directory":"\([^"]*\)".*/\1/')
 built="$target_dir/$profile"
 

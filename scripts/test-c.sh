@@ -26,8 +26,17 @@ mkdir -p "$work"
 
 echo "== install into a scratch prefix (debug build)"
 scripts/install-c.sh "$prefix" --debug
-lib="$prefix/lib/libooauthcc.so.0"
-readelf -d "$lib" | grep -q 'SONAME.*\[libooauthcc\.so\.0\]' || { echo "soname is not libooauthcc.so.0" >&2; exit 1; }
+# The soname carries the ABI version: <major>, or 0.<minor> while the major is
+# 0 (ffi/build.rs), e.g. libooauthcc.so.0.2 for 0.2.x.
+version=$(cargo pkgid -p ooauthcc-ffi | sed 's/.*[#@]//')
+major=${version%%.*}
+minor=${version#*.}
+minor=${minor%%.*}
+if [ "$major" = 0 ]; then abi="0.$minor"; else abi=$major; fi
+lib="$prefix/lib/libooauthcc.so.$abi"
+soname_of() { readelf -d "$1" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p'; }
+[ "$(soname_of "$lib")" = "libooauthcc.so.$abi" ] || { echo "soname of libooauthcc is '$(soname_of "$lib")', expected libooauthcc.so.$abi" >&2; exit 1; }
+[ "$(readlink "$prefix/lib/libooauthcc.so.$abi")" = "libooauthcc.so.$version" ] || { echo "libooauthcc.so.$abi does not link to libooauthcc.so.$version" >&2; exit 1; }
 readelf -d "$lib" | grep -q 'FLAGS_1.*NODELETE' || { echo "the library is not linked with -z nodelete" >&2; exit 1; }
 # Production carries no test code; the test library carries nothing else.
 if nm -D --defined-only "$lib" | grep -q ooauthcc_test_; then
@@ -35,8 +44,8 @@ if nm -D --defined-only "$lib" | grep -q ooauthcc_test_; then
   nm -D --defined-only "$lib" | grep ooauthcc_test_ >&2
   exit 1
 fi
-testing_lib="$prefix/lib/libooauthcc_testing.so.0"
-readelf -d "$testing_lib" | grep -q 'SONAME.*\[libooauthcc_testing\.so\.0\]' || { echo "soname is not libooauthcc_testing.so.0" >&2; exit 1; }
+testing_lib="$prefix/lib/libooauthcc_testing.so.$abi"
+[ "$(soname_of "$testing_lib")" = "libooauthcc_testing.so.$abi" ] || { echo "soname of libooauthcc_testing is '$(soname_of "$testing_lib")', expected libooauthcc_testing.so.$abi" >&2; exit 1; }
 if nm -D --defined-only "$testing_lib" | awk '{print $3}' | grep '^ooauthcc_' | grep -qv '^ooauthcc_test_'; then
   echo "libooauthcc_testing.so exports ooauthcc_* symbols other than ooauthcc_test_*" >&2
   exit 1
@@ -136,6 +145,15 @@ run test_oidc_provider env OOAUTHCC_TEST_ISSUER="$oidc_issuer" OOAUTHCC_TEST_KEY
   OOAUTHCC_TEST_MTLS_URL="$oidc_mtls" OOAUTHCC_TEST_TLS="$tls" "$work/test_oidc_provider"
 run oidc_provider_counts python3 tests/c/check_oidc_counts.py "$oidc_issuer" "$work/test_oidc_provider.log"
 run ctypes_smoke python3 tests/c/ctypes_smoke.py "$lib" "$testing_lib"
+# The README's C example is tests/c/examples/example.c, and prints what the README shows.
+run readme_c_example python3 -c '
+import re, sys
+readme = open("README.md").read()
+section = readme.split("### A minimal C example", 1)[1]
+code, output = re.findall(r"```c\n(.*?)```|^Output:\n\n```\n(.*?)```", section, re.S | re.M)[:2]
+assert code[0] == open("tests/c/examples/example.c").read(), "README.md: the C example differs from tests/c/examples/example.c"
+assert output[1] == open(sys.argv[1]).read(), "README.md: the C example output differs from what example_c printed"
+' "$work/example_c.log"
 
 if [ "${OOAUTHCC_VALGRIND:-1}" != "0" ] && [ -z "${OOAUTHCC_C_SANITIZE:-}" ]; then # valgrind and sanitizers do not mix
   if ! command -v valgrind > /dev/null && command -v apt-get > /dev/null && [ "$(id -u)" = 0 ]; then

@@ -52,17 +52,25 @@ impl Castable for ooauthcc_client {
 }
 
 impl ClientHandle {
-    /// A token handle for `timeout_ms` (0: the configured `get_timeout`).
+    /// A token handle, waiting at most `timeout_ms` (or one of the
+    /// `OOAUTHCC_TIMEOUT_*` values) for a fetch.
     pub(crate) fn get(&self, timeout_ms: u64) -> Result<Arc<TokenHandle>, Error> {
         if let Some(handle) = self.fresh_handle() {
             return Ok(handle);
         }
-        let token = if timeout_ms == 0 {
-            self.client.get_token_blocking()?
-        } else {
-            self.client.get_token_blocking_with_timeout(Duration::from_millis(timeout_ms))?
+        let token = match timeout_ms {
+            OOAUTHCC_TIMEOUT_CONFIGURED => self.client.get_token_blocking()?,
+            // Core treats a deadline it cannot represent as "no deadline".
+            OOAUTHCC_TIMEOUT_FOREVER => self.client.get_token_blocking_with_timeout(Duration::MAX)?,
+            ms => self.client.get_token_blocking_with_timeout(Duration::from_millis(ms))?,
         };
         Ok(self.handle_for(token))
+    }
+
+    /// The handle of the token the cache may still serve (fresh or due for
+    /// renewal), if any: no wait, no fetch started, no counter touched.
+    pub(crate) fn cached(&self) -> Option<Arc<TokenHandle>> {
+        self.client.cached_token().map(|token| self.handle_for(token))
     }
 
     /// The hot path: the handle this thread (else this client) got last, if
@@ -129,6 +137,19 @@ fn forget_here(access_token: &str) {
     });
 }
 
+/// `timeout_ms` of `ooauthcc_client_get_token` and `ooauthcc_client_get_header`
+/// (0): wait at most the config's `get_timeout` (default 30 000 ms; the
+/// setting must be at least 1 ms, so 0 never means "do not wait" — for that,
+/// use `ooauthcc_client_cached_token`).
+pub const OOAUTHCC_TIMEOUT_CONFIGURED: u64 = 0;
+
+/// `timeout_ms` of `ooauthcc_client_get_token` and `ooauthcc_client_get_header`
+/// (`UINT64_MAX`): wait as long as it takes. The call has no deadline of its
+/// own and returns when the shared fetch ends, with its token or its error
+/// (each attempt of a fetch is bounded by `request_timeout`, and the attempts
+/// by `max_retries`).
+pub const OOAUTHCC_TIMEOUT_FOREVER: u64 = u64::MAX;
+
 /// Borrows a client.
 ///
 /// # Safety
@@ -136,25 +157,6 @@ fn forget_here(access_token: &str) {
 pub(crate) unsafe fn client_ref<'a>(client: *const ooauthcc_client) -> Result<&'a ClientHandle, Error> {
     // SAFETY: forwarded contract.
     unsafe { arc_ref::<ooauthcc_client>(client, "client") }
-}
-
-/// Counters of the cache entry a client shares (all clients built from the
-/// same settings see the same numbers). Filled by `ooauthcc_client_stats`.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ooauthcc_stats {
-    /// HTTP requests sent to the token endpoint (each retry counts).
-    pub token_requests: u64,
-    /// Calls answered from the cache without waiting.
-    pub cache_hits: u64,
-    /// Calls that had to wait for a fetch (empty or expired cache).
-    pub waits: u64,
-    /// Fetches started in the background because the token was due for renewal.
-    pub background_refreshes: u64,
-    /// Fetches that ended in an error (after their retries).
-    pub failures: u64,
-    /// Fetches started, in the foreground and in the background.
-    pub fetches: u64,
 }
 
 /// Builds a client from `cfg` (copied: free or change `cfg` afterwards as you
@@ -201,15 +203,21 @@ pub unsafe extern "C" fn ooauthcc_client_free(client: *mut ooauthcc_client) {
 }
 
 /// Gets a valid token, blocking the calling thread until there is one or
-/// `timeout_ms` milliseconds have passed (0: the config's `get_timeout`;
-/// `UINT64_MAX`: practically forever). A fresh cached token is returned at once,
-/// without a lock or an allocation. Otherwise every caller waiting at the same
-/// time shares ONE request; giving up (timeout) never cancels it for others.
+/// `timeout_ms` milliseconds have passed: `OOAUTHCC_TIMEOUT_CONFIGURED` (0)
+/// waits the config's `get_timeout`, `OOAUTHCC_TIMEOUT_FOREVER` as long as
+/// the fetch takes. A fresh cached token is returned at once, without a lock
+/// or an allocation, and so is one due for renewal (its renewal then starts in
+/// the background). Otherwise every caller waiting at the same time shares ONE
+/// request; giving up (timeout) never cancels it for others. Never blocking:
+/// `ooauthcc_client_cached_token`.
 ///
 /// On success `*out` is a token reference you free with `ooauthcc_token_free`.
-/// Errors: `TIMEOUT`, `TRANSPORT`, `OAUTH` (e.g. `invalid_client` with HTTP
-/// 401), `HTTP_STATUS`, `MALFORMED_RESPONSE`; `USAGE` when called from a
-/// library thread (inside the log callback). A failure is remembered briefly
+/// Errors: `NULL_ARGUMENT` (`client` or `out`); `TIMEOUT`; the fetch's own —
+/// `TRANSPORT`, `HTTP_STATUS`, `OAUTH` (e.g. `invalid_client` with HTTP 401),
+/// `MALFORMED_RESPONSE`, and `CONFIG` when a credential read at request time
+/// (a secret or key file, environment variable or callback) is missing or
+/// unusable; `USAGE` when it would have to wait but runs on a library thread
+/// (inside a log or credential callback). A failure is remembered briefly
 /// (with backoff), so callers retrying in a loop do not flood the server.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ooauthcc_client_get_token(
@@ -222,6 +230,34 @@ pub unsafe extern "C" fn ooauthcc_client_get_token(
         // SAFETY: `client` is NULL or a live client reference; `out` NULL or writable (C contract).
         let (c, out) = unsafe { (client_ref(client)?, Out::new(out, "out")?) };
         out.put(TokenHandle::into_ptr(c.get(timeout_ms)?));
+        Ok(())
+    })
+}
+
+/// The token the cache holds, if it may still be served — never blocking:
+/// no request, no wait on a fetch in flight, no lock. For event loops and
+/// latency-critical paths that would rather do without a token (or fetch one
+/// elsewhere) than wait.
+///
+/// On `OOAUTHCC_STATUS_OK`, `*out` is either a token reference you free with
+/// `ooauthcc_token_free`, or NULL when the cache has none to serve (empty, or
+/// expired: like every token the library hands out, it is never past its
+/// expiry minus `refresh_skew`). Only `NULL_ARGUMENT` (`client` or `out`) is
+/// an error.
+///
+/// It starts no fetch and no renewal: a program that only calls this sees the
+/// token age and then NULL. Call `ooauthcc_client_get_token` (on a thread that
+/// may wait) to fetch or renew one. Not counted in the statistics.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ooauthcc_client_cached_token(
+    client: *const ooauthcc_client,
+    out: *mut *mut ooauthcc_token,
+    err: *mut *mut ooauthcc_error,
+) -> ooauthcc_status {
+    ffi_status_boundary!(err, {
+        // SAFETY: `client` is NULL or a live client reference; `out` NULL or writable (C contract).
+        let (c, out) = unsafe { (client_ref(client)?, Out::new(out, "out")?) };
+        out.put(c.cached().map_or(std::ptr::null_mut(), TokenHandle::into_ptr));
         Ok(())
     })
 }
@@ -254,29 +290,6 @@ pub unsafe extern "C" fn ooauthcc_client_invalidate(
             // SAFETY: not NULL, and writable for one bool (C contract).
             unsafe { invalidated.write(dropped) };
         }
-        Ok(())
-    })
-}
-
-/// Fills `*out` with the counters of the cache entry this client shares.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn ooauthcc_client_stats(
-    client: *const ooauthcc_client,
-    out: *mut ooauthcc_stats,
-    err: *mut *mut ooauthcc_error,
-) -> ooauthcc_status {
-    ffi_status_boundary!(err, {
-        // SAFETY: `client` is NULL or a live client reference; `out` NULL or writable (C contract).
-        let (c, out) = unsafe { (client_ref(client)?, Out::new(out, "out")?) };
-        let s = c.client.stats();
-        out.put(ooauthcc_stats {
-            token_requests: s.token_requests,
-            cache_hits: s.cache_hits,
-            waits: s.waits,
-            background_refreshes: s.background_refreshes,
-            failures: s.failures,
-            fetches: s.fetches,
-        });
         Ok(())
     })
 }

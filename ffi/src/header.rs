@@ -52,7 +52,8 @@ fn header_for(c: &ClientHandle, token: &Token) -> *mut ooauthcc_header {
     })
 }
 
-/// Gets a token as `ooauthcc_client_get_token` does (same `timeout_ms` and
+/// Gets a token as `ooauthcc_client_get_token` does (same `timeout_ms`, with
+/// `OOAUTHCC_TIMEOUT_CONFIGURED` and `OOAUTHCC_TIMEOUT_FOREVER`, and the same
 /// errors) and formats it as the header to send. On success `*out` is a new
 /// header you free with `ooauthcc_header_free`.
 #[unsafe(no_mangle)]

@@ -11,10 +11,14 @@
 //! - `strings.rs`: C strings in and out;
 //! - [`status`], [`error`]: status codes and the `ooauthcc_error` object;
 //! - [`config`] (with [`config_text`], [`config_credentials`],
-//!   [`config_callback`], [`config_tls`], [`config_tuning`]), [`client`],
-//!   [`token`], [`header`]: the API;
+//!   [`config_callback`], [`config_tls`], [`config_store`],
+//!   [`config_tuning`]), [`client`], [`stats`], [`token`], [`header`]: the API;
 //! - [`log`]: forwarding core's `tracing` events to a C callback;
 //! - [`version`].
+//!
+//! The header is grouped by object, not by file: `tests/header.rs` sorts
+//! cbindgen's output into sections (version, status and errors, config,
+//! client, token, header, log).
 //!
 //! No test code: the bundled test servers' C API (`ooauthcc_test_*`) is the
 //! separate library `libooauthcc_testing` (crate `ooauthcc-testing-ffi`,
@@ -52,8 +56,8 @@ pub mod config_tuning;
 pub mod error;
 pub mod header;
 pub mod log;
+pub mod stats;
 pub mod status;
-pub mod store;
 pub mod token;
 pub mod version;
 

@@ -6,11 +6,16 @@
 //! (target `ooauthcc…`) to the current callback, which can be replaced or removed at any time; with no callback,
 //! events are discarded at their call site. Core's events never carry secrets
 //! or tokens.
+//!
+//! `user_data` follows the credential callbacks' rule (`config_callback.rs`):
+//! the library owns it once a callback is installed, and `free_user_data`
+//! runs when the last reference to the registration goes — after the last
+//! call of the callback, which holds a reference while it runs.
 
 use std::cell::Cell;
 use std::ffi::{CString, c_void};
 use std::fmt::{self, Write as _};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use arc_swap::ArcSwapOption;
 use ooauthcc_core::{Error, ErrorKind};
@@ -20,6 +25,7 @@ use tracing::span::{Attributes, Id, Record};
 use tracing::subscriber::Interest;
 use tracing::{Event, Level, Metadata, Subscriber};
 
+use crate::config_callback::ooauthcc_free_callback;
 use crate::error::ooauthcc_error;
 use crate::status::ooauthcc_status;
 use crate::strings::c_string;
@@ -61,23 +67,79 @@ pub struct ooauthcc_log_record {
 ///
 /// It runs on a library thread or on the thread of the ooauthcc call that logs,
 /// possibly on several threads at once: it must be thread-safe, return quickly,
-/// not throw (C++) or longjmp, and not call `ooauthcc_client_get_token` or
+/// not throw (C++) or longjmp, and not call `ooauthcc_client_get_token` (a call
+/// that would have to wait returns `USAGE` on a library thread) or
 /// `ooauthcc_set_log_callback`. Records logged from inside it are dropped.
 pub type ooauthcc_log_callback =
     Option<unsafe extern "C" fn(user_data: *mut c_void, record: *const ooauthcc_log_record)>;
 
+/// The C function of a registration.
+type RawCallback = unsafe extern "C" fn(*mut c_void, *const ooauthcc_log_record);
+
+/// One registration of a callback.
 struct Sink {
-    callback: unsafe extern "C" fn(*mut c_void, *const ooauthcc_log_record),
-    user_data: *mut c_void,
+    callback: RawCallback,
+    user_data: Arc<UserData>,
     max_level: u32,
 }
 
-// SAFETY: `user_data` is only passed back to the callback, and the caller of
-// `ooauthcc_set_log_callback` promises (documented there) that the callback may
-// run with it on any thread, concurrently.
-unsafe impl Send for Sink {}
+/// The `user_data` of one or more registrations, freed with the last of them
+/// (each running call of the callback holds its registration).
+struct UserData {
+    ptr: *mut c_void,
+    free: ooauthcc_free_callback,
+}
+
+// SAFETY: `ptr` is only passed back to the callback and to `free`, and the
+// caller of `ooauthcc_set_log_callback` promises (documented there) that the
+// callback may run with it on any thread, concurrently, and `free` once on any
+// thread after the last call.
+unsafe impl Send for UserData {}
 // SAFETY: as for `Send`: nothing here is ever mutated after creation.
-unsafe impl Sync for Sink {}
+unsafe impl Sync for UserData {}
+
+impl UserData {
+    /// Whether a new registration passes this very `user_data` and free
+    /// function, which then carries it over instead of owning it twice.
+    fn is(&self, ptr: *mut c_void, free: ooauthcc_free_callback) -> bool {
+        match (self.free, free) {
+            (Some(a), Some(b)) => std::ptr::fn_addr_eq(a, b) && self.ptr == ptr,
+            _ => false,
+        }
+    }
+}
+
+impl Drop for UserData {
+    fn drop(&mut self) {
+        if let Some(free) = self.free {
+            // SAFETY: the caller handed `ptr` with `free` to the library, and
+            // this is the last reference: every registration holding it, and
+            // so every call of a callback with it, is gone. It runs once.
+            unsafe { free(self.ptr) };
+        }
+    }
+}
+
+/// Serialises `ooauthcc_set_log_callback` calls, so that finding the
+/// `user_data` to carry over and installing the new registration are one step.
+static SETTING: Mutex<()> = Mutex::new(());
+
+/// Installs a registration of `callback` with `max_level` (None: stops
+/// logging). The one it replaces goes when its last running call returns.
+fn install(callback: Option<(RawCallback, u32)>, ptr: *mut c_void, free: ooauthcc_free_callback) {
+    let serial = SETTING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let sink = callback.map(|(callback, max_level)| {
+        let user_data = match SINK.load_full() {
+            Some(old) if old.user_data.is(ptr, free) => Arc::clone(&old.user_data),
+            _ => Arc::new(UserData { ptr, free }),
+        };
+        Arc::new(Sink { callback, user_data, max_level })
+    });
+    let old = SINK.swap(sink);
+    drop(serial);
+    // Outside the lock: this may run `free_user_data`.
+    drop(old);
+}
 
 static SINK: ArcSwapOption<Sink> = ArcSwapOption::const_empty();
 static INSTALLED: OnceLock<bool> = OnceLock::new();
@@ -151,9 +213,9 @@ impl Subscriber for Forwarder {
         };
         IN_CALLBACK.with(|f| f.set(true));
         // SAFETY: the callback and user_data were given together by the C caller,
-        // who promises the callback may run on any thread (see `Sink`); the
+        // who promises the callback may run on any thread (see `UserData`); the
         // record and its strings live until the call returns.
-        unsafe { (sink.callback)(sink.user_data, &record) };
+        unsafe { (sink.callback)(sink.user_data.ptr, &record) };
         IN_CALLBACK.with(|f| f.set(false));
     }
 
@@ -188,14 +250,24 @@ impl Visit for Text {
 }
 
 /// Sends the library's log records up to `max_level` (an `ooauthcc_log_level`)
-/// to `callback`, with `user_data` passed back unchanged; `callback` NULL (or
-/// `max_level` 0) stops logging. Replaces any callback set before. One callback
-/// serves the whole process.
+/// to `callback`, with `user_data` passed back unchanged. Replaces any
+/// callback set before; one callback serves the whole process. `callback`
+/// NULL or `max_level` `OOAUTHCC_LOG_LEVEL_OFF` stops logging.
 ///
-/// `user_data` must stay valid, and the callback callable, for as long as it
-/// may run: a call already running on another thread when you replace it may
-/// still finish afterwards. Simplest: use static data. See
-/// `ooauthcc_log_callback` for what the callback must not do.
+/// Ownership of `user_data` is as for the credential callbacks: when this
+/// call installs a callback (`callback` not NULL, `max_level` not OFF) and
+/// succeeds, `user_data` is the library's, and `free_user_data(user_data)`
+/// (when not NULL) runs exactly once — after the last call of `callback`
+/// with it returned, when a later `ooauthcc_set_log_callback` replaced or
+/// removed it (possibly on a library thread). Registering the same `user_data`
+/// with the same `free_user_data` again (to change `max_level`, say) carries
+/// it over: it is freed once, when the last of these registrations goes. When
+/// the call stops logging or fails, it takes nothing: `user_data` stays yours
+/// and `free_user_data` is not called. With no `free_user_data`, keep
+/// `user_data` valid until the callback can no longer run (static data is
+/// simplest): a call running on another thread when you replace the callback
+/// may finish afterwards. A callback still installed at exit is not freed.
+/// See `ooauthcc_log_callback` for what the callback must not do.
 ///
 /// `max_level` above 5 gives `OOAUTHCC_STATUS_INVALID_ARGUMENT`;
 /// `OOAUTHCC_STATUS_USAGE` if another `tracing` subscriber already owns the
@@ -204,6 +276,7 @@ impl Visit for Text {
 pub unsafe extern "C" fn ooauthcc_set_log_callback(
     callback: ooauthcc_log_callback,
     user_data: *mut c_void,
+    free_user_data: ooauthcc_free_callback,
     max_level: u32,
     err: *mut *mut ooauthcc_error,
 ) -> ooauthcc_status {
@@ -214,18 +287,63 @@ pub unsafe extern "C" fn ooauthcc_set_log_callback(
                 format!("argument `max_level`: unknown value {max_level} (expected an ooauthcc_log_level, 0 to 5)"),
             ));
         }
-        let sink = match callback {
-            Some(callback) if max_level > 0 => Some(Arc::new(Sink { callback, user_data, max_level })),
-            _ => None,
-        };
-        if sink.is_some() && !*INSTALLED.get_or_init(|| tracing::subscriber::set_global_default(Forwarder).is_ok()) {
+        let callback = callback.filter(|_| max_level > 0);
+        if callback.is_some() && !*INSTALLED.get_or_init(|| tracing::subscriber::set_global_default(Forwarder).is_ok())
+        {
             return Err(Error::new(
                 ErrorKind::Usage,
                 "another tracing subscriber is installed in this process; cannot forward logs to C",
             ));
         }
-        SINK.store(sink);
+        // From here on a new registration owns `user_data` (freed on drop).
+        install(callback.map(|callback| (callback, max_level)), user_data, free_user_data);
         tracing::callsite::rebuild_interest_cache();
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    unsafe extern "C" fn ignore(_: *mut c_void, _: *const ooauthcc_log_record) {}
+
+    /// `user_data` points at a counter; freeing it counts.
+    unsafe extern "C" fn count_free(user_data: *mut c_void) {
+        // SAFETY: every `user_data` of this test is a live `AtomicUsize`.
+        unsafe { &*user_data.cast::<AtomicUsize>() }.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn set(user_data: &AtomicUsize, callback: ooauthcc_log_callback, level: u32) -> ooauthcc_status {
+        let ptr = std::ptr::from_ref(user_data).cast_mut().cast();
+        // SAFETY: no error object wanted; `ptr` outlives the test (static counters).
+        unsafe { ooauthcc_set_log_callback(callback, ptr, Some(count_free), level, std::ptr::null_mut()) }
+    }
+
+    /// The only test that sets the process's callback (tests run in parallel).
+    #[test]
+    fn user_data_is_freed_once_when_its_registration_goes() {
+        static A: AtomicUsize = AtomicUsize::new(0);
+        static B: AtomicUsize = AtomicUsize::new(0);
+        static C: AtomicUsize = AtomicUsize::new(0);
+        static D: AtomicUsize = AtomicUsize::new(0);
+        let freed = || [&A, &B, &C, &D].map(|c| c.load(Ordering::SeqCst));
+        assert_eq!(set(&A, Some(ignore), 4), ooauthcc_status::Ok);
+        assert_eq!(freed(), [0, 0, 0, 0]);
+        // The same user_data and free function again: carried over, not freed.
+        assert_eq!(set(&A, Some(ignore), 2), ooauthcc_status::Ok);
+        assert_eq!(freed(), [0, 0, 0, 0]);
+        assert_eq!(set(&B, Some(ignore), 4), ooauthcc_status::Ok);
+        assert_eq!(freed(), [1, 0, 0, 0]);
+        // A failed call takes nothing.
+        assert_eq!(set(&C, Some(ignore), 6), ooauthcc_status::InvalidArgument);
+        assert_eq!(freed(), [1, 0, 0, 0]);
+        // Stopping releases the current one and takes nothing either.
+        assert_eq!(set(&D, None, 4), ooauthcc_status::Ok);
+        assert_eq!(freed(), [1, 1, 0, 0]);
+        assert_eq!(set(&D, Some(ignore), 0), ooauthcc_status::Ok);
+        assert_eq!(freed(), [1, 1, 0, 0]);
+    }
 }

@@ -36,7 +36,11 @@ pub enum ooauthcc_status {
     Oauth = 13,
     /// The token endpoint's answer could not be used as a token response.
     MalformedResponse = 14,
-    /// The shared token store failed (reserved).
+    /// Not returned by any function of this library: a shared token store
+    /// (`store_url`) that fails is skipped — the token is fetched without it,
+    /// a warning is logged and `OOAUTHCC_STAT_STORE_ERRORS` counts it. The
+    /// number is kept because it is core's (and Python's `StoreError`'s) code
+    /// for that kind of error, and codes are never reused.
     Store = 15,
     /// The API was used in a way it does not support, e.g. a token for a URL
     /// the configuration does not allow, or a blocking call from a library thread.

@@ -9,7 +9,7 @@ use std::ffi::c_char;
 /// The version, NUL-terminated for C.
 const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
 
-/// The version of the library actually loaded, e.g. `"0.1.0"`. Compare it with
+/// The version of the library actually loaded, e.g. `"0.2.0"`. Compare it with
 /// `OOAUTHCC_VERSION_STRING` (the header you compiled against). Static: never
 /// free it. Thread-safe.
 #[unsafe(no_mangle)]

@@ -3,9 +3,10 @@
  * (what a C program really runs, including the dynamic TLS model of a .so).
  * Not a test: timed figures are recorded in ffi/BENCHMARKS-C.md.
  *
- *   cargo build --release -p ooauthcc-ffi && ln -sf libooauthcc.so target/release/libooauthcc.so.0
- *   gcc -O2 -std=c11 -Iinclude tests/c/bench_hot_path.c -Ltarget/release -looauthcc -lpthread \
- *       -Wl,-rpath,$PWD/target/release -o /tmp/bench_hot_path && /tmp/bench_hot_path
+ *   scripts/install-c.sh /tmp/ooauthcc   # release build of both libraries, with their soname links
+ *   gcc -O2 -std=c11 -Itests/c tests/c/bench_hot_path.c -o /tmp/bench_hot_path -lpthread \
+ *       $(PKG_CONFIG_PATH=/tmp/ooauthcc/lib/pkgconfig pkg-config --cflags --libs ooauthcc-testing) \
+ *       -Wl,-rpath,/tmp/ooauthcc/lib && /tmp/bench_hot_path
  */
 #include "common.h"
 
@@ -21,7 +22,7 @@ static void *loop(void *arg) {
     pthread_barrier_wait(&start);
     for (long i = 0; i < CALLS; i++) {
         ooauthcc_token *token;
-        if (ooauthcc_client_get_token(client, 0, &token, NULL) != OOAUTHCC_STATUS_OK) exit(1);
+        if (ooauthcc_client_get_token(client, OOAUTHCC_TIMEOUT_CONFIGURED, &token, NULL) != OOAUTHCC_STATUS_OK) exit(1);
         ooauthcc_token_free(token);
     }
     return NULL;
@@ -47,7 +48,7 @@ int main(void) {
     ooauthcc_config_free(cfg);
     client = c;
     ooauthcc_token *token = NULL; /* fetch the token: the loops run on the cache */
-    TRY(ooauthcc_client_get_token, client, 0, &token);
+    TRY(ooauthcc_client_get_token, client, OOAUTHCC_TIMEOUT_CONFIGURED, &token);
     ooauthcc_token_free(token);
     for (int round = 0; round < 3; round++) {
         printf("1 thread:  %.1f ns per get_token+free\n", run(1));

@@ -1,11 +1,26 @@
 /*
  * The happy path through the whole C API: version, config (setters, JSON,
- * TOML), client, token, header, invalidate, stats, clone, destinations, log
- * callback, and the bundled server.
+ * TOML), client, token (waiting or never blocking, and the timeout
+ * constants), header, invalidate, statistics, clone, destinations, log
+ * callback (and who frees its user_data), and the bundled server.
  */
 #include "common.h"
 
 #include <stdatomic.h>
+
+/* One counter of the client's cache entry. */
+static uint64_t stat(const ooauthcc_client *client, ooauthcc_stat which) {
+    uint64_t value = UINT64_MAX;
+    TRY(ooauthcc_client_stat, client, which, &value);
+    return value;
+}
+
+/* The token the cache may serve, or NULL: never blocks. */
+static ooauthcc_token *cached(const ooauthcc_client *client) {
+    ooauthcc_token *token = (ooauthcc_token *)&token; /* not NULL: the call writes NULL for none */
+    TRY(ooauthcc_client_cached_token, client, &token);
+    return token;
+}
 
 static void test_version(void) {
     char expected[64];
@@ -27,8 +42,12 @@ static void test_token_and_header(void) {
     ooauthcc_client *client = client_from(cfg);
     ooauthcc_config_free(cfg);
 
+    /* Nothing cached yet: none, and no request sent for it. */
+    CHECK(cached(client) == NULL);
+    CHECK(requests(server, "basic") == 0);
+
     ooauthcc_token *token = NULL;
-    TRY(ooauthcc_client_get_token, client, 0, &token);
+    TRY(ooauthcc_client_get_token, client, OOAUTHCC_TIMEOUT_CONFIGURED, &token);
     const char *access = ooauthcc_token_access_token(token);
     CHECK(strncmp(access, "at_", 3) == 0);
     CHECK(ooauthcc_token_access_token_len(token) == strlen(access));
@@ -52,10 +71,15 @@ static void test_token_and_header(void) {
     ooauthcc_token_free(again);
     CHECK(strcmp(ooauthcc_token_access_token(copy), access) == 0);
     ooauthcc_token_free(copy);
+    /* Never blocking: the same token, still one request. */
+    ooauthcc_token *peeked = cached(client);
+    CHECK(peeked != NULL && strcmp(ooauthcc_token_access_token(peeked), access) == 0);
+    ooauthcc_token_free(peeked);
+    CHECK(requests(server, "basic") == 1);
 
     /* The header, fetched or from a token in hand. */
     ooauthcc_header *header = NULL;
-    TRY(ooauthcc_client_get_header, client, 0, &header);
+    TRY(ooauthcc_client_get_header, client, OOAUTHCC_TIMEOUT_CONFIGURED, &header);
     CHECK(strcmp(ooauthcc_header_name(header), "Authorization") == 0);
     CHECK(strncmp(ooauthcc_header_value(header), "Bearer ", 7) == 0);
     CHECK(strcmp(ooauthcc_header_value(header) + 7, access) == 0);
@@ -75,8 +99,9 @@ static void test_token_and_header(void) {
     TRY(ooauthcc_client_invalidate, client, access, &dropped);
     CHECK(dropped);
     TRY(ooauthcc_client_invalidate, client, access, NULL);
+    CHECK(cached(client) == NULL); /* dropped: nothing to serve until the next fetch */
     ooauthcc_token *fresh = NULL;
-    TRY(ooauthcc_client_get_token, client, 0, &fresh);
+    TRY(ooauthcc_client_get_token, client, OOAUTHCC_TIMEOUT_FOREVER, &fresh);
     CHECK(strcmp(ooauthcc_token_access_token(fresh), access) != 0);
     CHECK(requests(server, "basic") == 2);
     /* The old token stays readable while we hold it. */
@@ -87,17 +112,57 @@ static void test_token_and_header(void) {
     ooauthcc_client *clone = ooauthcc_client_clone(client);
     ooauthcc_client_free(client);
     ooauthcc_token *via_clone = NULL;
-    TRY(ooauthcc_client_get_token, clone, 0, &via_clone);
+    TRY(ooauthcc_client_get_token, clone, OOAUTHCC_TIMEOUT_CONFIGURED, &via_clone);
     CHECK(strcmp(ooauthcc_token_access_token(via_clone), ooauthcc_token_access_token(fresh)) == 0);
-    ooauthcc_stats stats;
-    memset(&stats, 0xff, sizeof stats);
-    TRY(ooauthcc_client_stats, clone, &stats);
-    CHECK(stats.token_requests == 2 && stats.fetches == 2 && stats.failures == 0);
-    CHECK(stats.cache_hits >= 3 && stats.waits == 2 && stats.background_refreshes == 0);
+    CHECK(stat(clone, OOAUTHCC_STAT_TOKEN_REQUESTS) == 2 && stat(clone, OOAUTHCC_STAT_FETCHES) == 2);
+    CHECK(stat(clone, OOAUTHCC_STAT_FAILURES) == 0 && stat(clone, OOAUTHCC_STAT_BACKGROUND_REFRESHES) == 0);
+    CHECK(stat(clone, OOAUTHCC_STAT_CACHE_HITS) >= 3 && stat(clone, OOAUTHCC_STAT_WAITS) == 2);
+    CHECK(stat(clone, OOAUTHCC_STAT_STORE_HITS) == 0 && stat(clone, OOAUTHCC_STAT_STORE_ERRORS) == 0);
     ooauthcc_token_free(via_clone);
     ooauthcc_token_free(fresh);
     ooauthcc_client_free(clone);
     ooauthcc_test_server_free(server);
+}
+
+/* OOAUTHCC_TIMEOUT_CONFIGURED waits the config's get_timeout, OOAUTHCC_TIMEOUT_FOREVER as long as
+ * the fetch takes, and ooauthcc_client_cached_token never waits for it. */
+static void test_timeouts_and_never_blocking(void) {
+    ooauthcc_test_server *server = start_server("slow", "slow-secret");
+    TRY(ooauthcc_test_server_set_latency_ms, server, 3000);
+    ooauthcc_config *cfg = config_for(server, "slow", "slow-secret");
+    TRY(ooauthcc_config_set_get_timeout_ms, cfg, 100);
+    ooauthcc_client *client = client_from(cfg);
+    ooauthcc_config_free(cfg);
+
+    ooauthcc_token *token = NULL;
+    ooauthcc_error *err = NULL;
+    EXPECT(&err, OOAUTHCC_STATUS_TIMEOUT, ooauthcc_client_get_token, client, OOAUTHCC_TIMEOUT_CONFIGURED, &token);
+    ooauthcc_error_free(err);
+    CHECK(token == NULL);
+    /* The request goes on (a caller giving up never cancels it) and takes 3 s: nothing to serve
+     * yet, and this call does not wait for it. */
+    CHECK(cached(client) == NULL);
+    TRY(ooauthcc_client_get_token, client, OOAUTHCC_TIMEOUT_FOREVER, &token);
+    CHECK(requests(server, "slow") == 1); /* both callers, one request */
+    ooauthcc_token *peeked = cached(client);
+    CHECK(peeked != NULL && strcmp(ooauthcc_token_access_token(peeked), ooauthcc_token_access_token(token)) == 0);
+    CHECK(stat(client, OOAUTHCC_STAT_WAITS) == 2 && stat(client, OOAUTHCC_STAT_FETCHES) == 1);
+    ooauthcc_token_free(peeked);
+    ooauthcc_token_free(token);
+    ooauthcc_client_free(client);
+    ooauthcc_test_server_free(server);
+}
+
+/* The counters are numbered from 0 without gaps and named as in Rust and Python. */
+static void test_stat_names(void) {
+    static const char *const names[] = {"token_requests", "cache_hits", "waits", "background_refreshes",
+                                        "failures", "fetches", "store_hits", "store_waits", "store_errors",
+                                        "store_rejected"};
+    uint32_t n = 0;
+    while (ooauthcc_stat_name(n) != NULL) n++;
+    CHECK(n == sizeof names / sizeof names[0]);
+    for (uint32_t i = 0; i < n; i++) CHECK(strcmp(ooauthcc_stat_name(i), names[i]) == 0);
+    CHECK(OOAUTHCC_STAT_TOKEN_REQUESTS == 0 && OOAUTHCC_STAT_STORE_REJECTED == 9);
 }
 
 /* JSON and TOML documents use the Rust/Python field names; equal settings share one cache entry. */
@@ -107,7 +172,7 @@ static void test_documents_share_the_cache(void) {
     ooauthcc_client *by_setters = client_from(cfg);
     ooauthcc_config_free(cfg);
     ooauthcc_token *a = NULL;
-    TRY(ooauthcc_client_get_token, by_setters, 0, &a);
+    TRY(ooauthcc_client_get_token, by_setters, OOAUTHCC_TIMEOUT_CONFIGURED, &a);
 
     char json[512];
     snprintf(json, sizeof json,
@@ -119,7 +184,7 @@ static void test_documents_share_the_cache(void) {
     ooauthcc_client *by_json = client_from(cfg);
     ooauthcc_config_free(cfg);
     ooauthcc_token *b = NULL;
-    TRY(ooauthcc_client_get_token, by_json, 0, &b);
+    TRY(ooauthcc_client_get_token, by_json, OOAUTHCC_TIMEOUT_CONFIGURED, &b);
     CHECK(strcmp(ooauthcc_token_access_token(a), ooauthcc_token_access_token(b)) == 0);
 
     char toml[512];
@@ -129,7 +194,7 @@ static void test_documents_share_the_cache(void) {
     ooauthcc_client *by_toml = client_from(cfg);
     ooauthcc_config_free(cfg);
     ooauthcc_token *c = NULL;
-    TRY(ooauthcc_client_get_token, by_toml, 0, &c);
+    TRY(ooauthcc_client_get_token, by_toml, OOAUTHCC_TIMEOUT_CONFIGURED, &c);
     /* Retry and timeout settings differ, but they do not change the token: same entry. */
     CHECK(strcmp(ooauthcc_token_access_token(a), ooauthcc_token_access_token(c)) == 0);
     CHECK(requests(server, "docs") == 1);
@@ -260,35 +325,71 @@ static void test_discovery(void) {
     ooauthcc_test_server_free(server);
 }
 
-static atomic_int log_records;
-static atomic_int log_leaks;
+/* The user_data of a log callback: what it saw, and how often the library freed it. */
+struct log_sink {
+    atomic_int records;
+    atomic_int leaks;
+    atomic_int freed;
+};
+static struct log_sink sink_a, sink_b, sink_c;
 
 static void on_log(void *user_data, const ooauthcc_log_record *rec) {
-    CHECK(user_data == (void *)&log_records);
+    CHECK(user_data == (void *)&sink_a || user_data == (void *)&sink_b);
+    struct log_sink *sink = user_data;
+    CHECK(atomic_load(&sink->freed) == 0); /* never called after its user_data was freed */
     CHECK(rec->level >= OOAUTHCC_LOG_LEVEL_ERROR && rec->level <= OOAUTHCC_LOG_LEVEL_TRACE);
     CHECK(strncmp(rec->target, "ooauthcc", 8) == 0);
-    if (contains(rec->message, "log-secret") || contains(rec->message, "at_")) atomic_fetch_add(&log_leaks, 1);
-    atomic_fetch_add(&log_records, 1);
+    if (contains(rec->message, "log-secret") || contains(rec->message, "at_")) atomic_fetch_add(&sink->leaks, 1);
+    atomic_fetch_add(&sink->records, 1);
+}
+
+static void free_sink(void *user_data) {
+    atomic_fetch_add(&((struct log_sink *)user_data)->freed, 1);
+}
+
+/* free_sink runs once its registration is gone and no call of the callback is running: at once
+ * here (no request is in flight), but allow a library thread a moment to return. */
+static int freed_soon(struct log_sink *sink) {
+    for (int i = 0; i < 100 && atomic_load(&sink->freed) == 0; i++) sleep_ms(10);
+    return atomic_load(&sink->freed);
 }
 
 static void test_log_callback(void) {
-    TRY(ooauthcc_set_log_callback, on_log, &log_records, OOAUTHCC_LOG_LEVEL_DEBUG);
+    TRY(ooauthcc_set_log_callback, on_log, &sink_a, free_sink, OOAUTHCC_LOG_LEVEL_DEBUG);
     ooauthcc_test_server *server = start_server("logged", "log-secret");
     ooauthcc_config *cfg = config_for(server, "logged", "log-secret");
     ooauthcc_client *client = client_from(cfg);
     ooauthcc_config_free(cfg);
     ooauthcc_token *token = NULL;
-    TRY(ooauthcc_client_get_token, client, 0, &token);
+    TRY(ooauthcc_client_get_token, client, OOAUTHCC_TIMEOUT_CONFIGURED, &token);
     TRY(ooauthcc_client_invalidate, client, ooauthcc_token_access_token(token), NULL);
     ooauthcc_token_free(token);
-    CHECK(atomic_load(&log_records) >= 2); /* "sending token request", "token obtained", "invalidated" */
-    CHECK(atomic_load(&log_leaks) == 0);
+    CHECK(atomic_load(&sink_a.records) >= 2); /* "sending token request", "token obtained", "invalidated" */
+    CHECK(atomic_load(&sink_a.leaks) == 0);
 
-    TRY(ooauthcc_set_log_callback, NULL, NULL, OOAUTHCC_LOG_LEVEL_OFF);
-    int before = atomic_load(&log_records);
-    TRY(ooauthcc_client_get_token, client, 0, &token);
+    /* The same user_data and free function again (another level): carried over, not freed. */
+    TRY(ooauthcc_set_log_callback, on_log, &sink_a, free_sink, OOAUTHCC_LOG_LEVEL_WARN);
+    CHECK(atomic_load(&sink_a.freed) == 0);
+    /* Replaced: freed once. */
+    TRY(ooauthcc_set_log_callback, on_log, &sink_b, free_sink, OOAUTHCC_LOG_LEVEL_DEBUG);
+    CHECK(freed_soon(&sink_a) == 1);
+    TRY(ooauthcc_client_get_token, client, OOAUTHCC_TIMEOUT_CONFIGURED, &token);
     ooauthcc_token_free(token);
-    CHECK(atomic_load(&log_records) == before);
+    CHECK(atomic_load(&sink_b.records) >= 1 && atomic_load(&sink_b.leaks) == 0);
+    /* A failed call takes nothing. */
+    ooauthcc_error *err = NULL;
+    EXPECT(&err, OOAUTHCC_STATUS_INVALID_ARGUMENT, ooauthcc_set_log_callback, on_log, &sink_c, free_sink, 6);
+    ooauthcc_error_free(err);
+
+    /* Logging off: the current registration is freed; a call that installs nothing takes nothing. */
+    TRY(ooauthcc_set_log_callback, NULL, NULL, NULL, OOAUTHCC_LOG_LEVEL_OFF);
+    CHECK(freed_soon(&sink_b) == 1);
+    TRY(ooauthcc_set_log_callback, on_log, &sink_c, free_sink, OOAUTHCC_LOG_LEVEL_OFF);
+    int before = atomic_load(&sink_b.records);
+    TRY(ooauthcc_client_get_token, client, OOAUTHCC_TIMEOUT_CONFIGURED, &token);
+    ooauthcc_token_free(token);
+    CHECK(atomic_load(&sink_b.records) == before);
+    CHECK(atomic_load(&sink_a.freed) == 1 && atomic_load(&sink_b.freed) == 1 && atomic_load(&sink_c.freed) == 0);
     ooauthcc_client_free(client);
     ooauthcc_test_server_free(server);
 }
@@ -296,6 +397,8 @@ static void test_log_callback(void) {
 int main(void) {
     test_version();
     test_token_and_header();
+    test_timeouts_and_never_blocking();
+    test_stat_names();
     test_documents_share_the_cache();
     test_every_setting();
     test_discovery();

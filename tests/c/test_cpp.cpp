@@ -62,7 +62,7 @@ Client make_client(const Server &server, const char *secret) {
 std::string get_token(const ooauthcc_client *client) {
     ooauthcc_token *raw = nullptr;
     ooauthcc_error *err = nullptr;
-    check(ooauthcc_client_get_token(client, 30000, &raw, &err), &err);  // patient: valgrind is slow
+    check(ooauthcc_client_get_token(client, OOAUTHCC_TIMEOUT_FOREVER, &raw, &err), &err);  // patient: valgrind is slow
     Token token(raw);
     return ooauthcc_token_access_token(token.get());
 }

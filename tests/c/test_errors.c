@@ -28,7 +28,7 @@ static ooauthcc_error *get_fails(const ooauthcc_client *client, uint64_t timeout
 static void test_wrong_secret(void) {
     ooauthcc_test_server *server = start_server("wrong", "right-secret");
     ooauthcc_client *client = no_retry_client(server, "wrong", "not-the-secret");
-    ooauthcc_error *err = get_fails(client, 0, OOAUTHCC_STATUS_OAUTH);
+    ooauthcc_error *err = get_fails(client, OOAUTHCC_TIMEOUT_CONFIGURED, OOAUTHCC_STATUS_OAUTH);
     CHECK(ooauthcc_error_status(err) == 13);
     CHECK(ooauthcc_error_http_status(err) == 401);
     CHECK(strcmp(ooauthcc_error_oauth_error(err), "invalid_client") == 0);
@@ -38,7 +38,7 @@ static void test_wrong_secret(void) {
     CHECK(ooauthcc_error_retry_after_ms(err) == 0);
     ooauthcc_error_free(err);
     /* The failure is remembered: asking again does not send a second request. */
-    err = get_fails(client, 0, OOAUTHCC_STATUS_OAUTH);
+    err = get_fails(client, OOAUTHCC_TIMEOUT_CONFIGURED, OOAUTHCC_STATUS_OAUTH);
     ooauthcc_error_free(err);
     CHECK(requests(server, "wrong") == 1);
     ooauthcc_client_free(client);

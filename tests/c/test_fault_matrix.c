@@ -266,11 +266,10 @@ static void *run_row(void *arg) {
         }
         ooauthcc_error_free(err);
     }
-    ooauthcc_stats stats;
-    TRY(ooauthcc_client_stats, client, &stats);
-    if (stats.token_requests != r->requests) {
-        FAIL(r, "%llu requests sent, expected %llu; ", (unsigned long long)stats.token_requests,
-             (unsigned long long)r->requests);
+    uint64_t sent = 0;
+    TRY(ooauthcc_client_stat, client, OOAUTHCC_STAT_TOKEN_REQUESTS, &sent);
+    if (sent != r->requests) {
+        FAIL(r, "%llu requests sent, expected %llu; ", (unsigned long long)sent, (unsigned long long)r->requests);
     }
     uint64_t seen = requests(server, id), want_seen = reaches_server ? r->requests : 0;
     if (seen != want_seen) {

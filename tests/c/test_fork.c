@@ -32,9 +32,9 @@ static void *busy_parent(void *arg) {
 }
 
 static uint64_t token_requests(const ooauthcc_client *client) {
-    ooauthcc_stats stats;
-    if (ooauthcc_client_stats(client, &stats, NULL) != OOAUTHCC_STATUS_OK) return UINT64_MAX;
-    return stats.token_requests;
+    uint64_t sent = 0;
+    if (ooauthcc_client_stat(client, OOAUTHCC_STAT_TOKEN_REQUESTS, &sent, NULL) != OOAUTHCC_STATUS_OK) return UINT64_MAX;
+    return sent;
 }
 
 /* The child's checks; the exit code says which step failed. */
@@ -95,7 +95,7 @@ int main(void) {
 
     /* Before the fork: the runtime runs, a token is cached, another client keeps fetching. */
     ooauthcc_token *token = NULL;
-    TRY(ooauthcc_client_get_token, cached, 0, &token);
+    TRY(ooauthcc_client_get_token, cached, OOAUTHCC_TIMEOUT_CONFIGURED, &token);
     char parent_token[128];
     snprintf(parent_token, sizeof parent_token, "%s", ooauthcc_token_access_token(token));
     ooauthcc_token_free(token);
@@ -117,7 +117,7 @@ int main(void) {
     }
     CHECK(atomic_load(&parent_fetches) > 0);
     /* The parent keeps working: its cached token is still the one from before the fork. */
-    TRY(ooauthcc_client_get_token, cached, 0, &token);
+    TRY(ooauthcc_client_get_token, cached, OOAUTHCC_TIMEOUT_CONFIGURED, &token);
     CHECK(strcmp(ooauthcc_token_access_token(token), parent_token) == 0);
     bool valid = false;
     TRY(ooauthcc_test_server_is_valid_token, server, ooauthcc_token_access_token(token), &valid);

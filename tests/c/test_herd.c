@@ -88,9 +88,11 @@ int main(void) {
     ooauthcc_token_free(h.kept);
     CHECK(strcmp(first, second) != 0);
     CHECK(requests(server, "herd") == 2);
-    ooauthcc_stats stats;
-    TRY(ooauthcc_client_stats, client, &stats);
-    CHECK(stats.token_requests == 2 && stats.fetches == 2 && stats.background_refreshes == 0);
+    uint64_t sent = 0, fetches = 0, background = 0;
+    TRY(ooauthcc_client_stat, client, OOAUTHCC_STAT_TOKEN_REQUESTS, &sent);
+    TRY(ooauthcc_client_stat, client, OOAUTHCC_STAT_FETCHES, &fetches);
+    TRY(ooauthcc_client_stat, client, OOAUTHCC_STAT_BACKGROUND_REFRESHES, &background);
+    CHECK(sent == 2 && fetches == 2 && background == 0);
     ooauthcc_client_free(client);
     ooauthcc_test_server_free(server);
     printf("test_herd: ok (64 threads, 1 request on an empty cache, 1 on an expired one)\n");

@@ -49,7 +49,7 @@ static ooauthcc_config *mtls_config(const ooauthcc_test_server *server, const ch
 static void expect_token(const ooauthcc_test_server *server, const ooauthcc_config *cfg) {
     ooauthcc_client *client = client_from(cfg);
     ooauthcc_token *token = NULL;
-    TRY(ooauthcc_client_get_token, client, 0, &token);
+    TRY(ooauthcc_client_get_token, client, OOAUTHCC_TIMEOUT_CONFIGURED, &token);
     bool valid = false;
     TRY(ooauthcc_test_server_is_valid_token, server, ooauthcc_token_access_token(token), &valid);
     CHECK(valid);
@@ -62,7 +62,7 @@ static void expect_invalid_client(const ooauthcc_config *cfg) {
     ooauthcc_client *client = client_from(cfg);
     ooauthcc_token *token = NULL;
     ooauthcc_error *err = NULL;
-    EXPECT(&err, OOAUTHCC_STATUS_OAUTH, ooauthcc_client_get_token, client, 0, &token);
+    EXPECT(&err, OOAUTHCC_STATUS_OAUTH, ooauthcc_client_get_token, client, OOAUTHCC_TIMEOUT_CONFIGURED, &token);
     CHECK(token == NULL);
     CHECK(strcmp(ooauthcc_error_oauth_error(err), "invalid_client") == 0);
     CHECK(ooauthcc_error_http_status(err) == 401);

@@ -2,9 +2,10 @@
  * Credential callbacks: the client secret (and the private_key_jwt key) asked
  * from C at every token request. A rotated secret takes effect at the next
  * fetch; a failing callback, a value that is not UTF-8 and a gone callback are
- * typed errors; a long secret takes a second call with a larger buffer; and
- * each user_data is freed exactly once, when the last config or client that
- * refers to it goes.
+ * typed errors; a long secret takes a second call with a larger buffer; a
+ * callback that asks its client for a token gets USAGE instead of a deadlock;
+ * and each user_data is freed exactly once, when the last config or client
+ * that refers to it goes.
  */
 #include "common.h"
 
@@ -76,7 +77,7 @@ static ooauthcc_config *callback_config(const ooauthcc_test_server *server, cons
 
 static void get_valid(const ooauthcc_test_server *server, const ooauthcc_client *client, char *out, size_t len) {
     ooauthcc_token *token = NULL;
-    TRY(ooauthcc_client_get_token, client, 0, &token);
+    TRY(ooauthcc_client_get_token, client, OOAUTHCC_TIMEOUT_CONFIGURED, &token);
     bool valid = false;
     TRY(ooauthcc_test_server_is_valid_token, server, ooauthcc_token_access_token(token), &valid);
     CHECK(valid);
@@ -125,7 +126,7 @@ static void expect_config_error(const ooauthcc_test_server *server, const char *
     ooauthcc_config_free(cfg);
     ooauthcc_token *token = NULL;
     ooauthcc_error *err = NULL;
-    EXPECT(&err, OOAUTHCC_STATUS_CONFIG, ooauthcc_client_get_token, client, 0, &token);
+    EXPECT(&err, OOAUTHCC_STATUS_CONFIG, ooauthcc_client_get_token, client, OOAUTHCC_TIMEOUT_CONFIGURED, &token);
     CHECK(token == NULL);
     const char *message = ooauthcc_error_message(err);
     if (!contains(message, "client_secret") || !contains(message, needle)) {
@@ -181,6 +182,40 @@ static void test_replace_and_no_free(ooauthcc_test_server *server) {
     CHECK(read_count(&replaced, &replaced.calls) == 0);
 }
 
+/* A callback that first asks its own client for a token: a call that would have to wait, made
+ * on a library thread, returns USAGE (as ooauthcc_credential_callback documents). */
+struct reentrant {
+    const ooauthcc_client *client;
+    ooauthcc_status nested;
+};
+
+static int reenter(void *user_data, char *buf, size_t buf_len, size_t *out_len) {
+    struct reentrant *r = user_data;
+    ooauthcc_token *token = NULL;
+    r->nested = ooauthcc_client_get_token(r->client, 2000, &token, NULL); /* TIMEOUT if it waited */
+    ooauthcc_token_free(token);
+    static const char secret[] = "reentrant-secret";
+    *out_len = sizeof secret - 1;
+    if (*out_len <= buf_len) memcpy(buf, secret, *out_len);
+    return 0;
+}
+
+static void test_reentrant_call(ooauthcc_test_server *server) {
+    static struct reentrant r = {NULL, OOAUTHCC_STATUS_OK};
+    TRY(ooauthcc_test_server_register_client, server, "cb-reenter", "reentrant-secret");
+    ooauthcc_config *cfg = ooauthcc_config_new();
+    TRY(ooauthcc_config_set_token_url, cfg, ooauthcc_test_server_token_url(server));
+    TRY(ooauthcc_config_set_client_id, cfg, "cb-reenter");
+    TRY(ooauthcc_config_set_client_secret_callback, cfg, reenter, &r, NULL);
+    ooauthcc_client *client = client_from(cfg);
+    ooauthcc_config_free(cfg);
+    r.client = client;
+    char token[128];
+    get_valid(server, client, token, sizeof token);
+    CHECK(r.nested == OOAUTHCC_STATUS_USAGE);
+    ooauthcc_client_free(client);
+}
+
 /* private_key_jwt with the key from a callback (argv[1]: core/tests/fixtures/keys). */
 static void test_private_key(ooauthcc_test_server *server, const char *keys) {
     char path[1200];
@@ -219,6 +254,7 @@ int main(int argc, char **argv) {
     test_failures(server);
     test_long_secret(server);
     test_replace_and_no_free(server);
+    test_reentrant_call(server);
     test_private_key(server, argv[1]);
     ooauthcc_test_server_free(server);
 

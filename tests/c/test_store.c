@@ -87,9 +87,10 @@ static int child_share(const ooauthcc_test_server *server, const char *redis_url
         if (!w[i].ok) return 3;
         if (strcmp(w[i].token, w[0].token) != 0) return 4;
     }
-    ooauthcc_store_stats st;
-    if (ooauthcc_client_store_stats(client, &st, NULL) != OOAUTHCC_STATUS_OK) return 5;
-    if (st.store_errors != 0 || st.store_rejected != 0) return 6;
+    uint64_t store_errors = 1, store_rejected = 1;
+    if (ooauthcc_client_stat(client, OOAUTHCC_STAT_STORE_ERRORS, &store_errors, NULL) != OOAUTHCC_STATUS_OK) return 5;
+    if (ooauthcc_client_stat(client, OOAUTHCC_STAT_STORE_REJECTED, &store_rejected, NULL) != OOAUTHCC_STATUS_OK) return 5;
+    if (store_errors != 0 || store_rejected != 0) return 6;
     size_t len = strlen(w[0].token) + 1;
     if (write(fd, w[0].token, len) != (ssize_t)len) return 7;
     ooauthcc_client_free(client);
@@ -102,9 +103,9 @@ static int child_outage(const ooauthcc_test_server *server, const char *redis_ur
     ooauthcc_token *t = NULL;
     if (ooauthcc_client_get_token(client, PATIENT_MS, &t, NULL) != OOAUTHCC_STATUS_OK) return 2;
     ooauthcc_token_free(t);
-    ooauthcc_store_stats st;
-    if (ooauthcc_client_store_stats(client, &st, NULL) != OOAUTHCC_STATUS_OK) return 3;
-    if (st.store_errors == 0) return 4;
+    uint64_t store_errors = 0;
+    if (ooauthcc_client_stat(client, OOAUTHCC_STAT_STORE_ERRORS, &store_errors, NULL) != OOAUTHCC_STATUS_OK) return 3;
+    if (store_errors == 0) return 4;
     ooauthcc_client_free(client);
     return 0;
 }
@@ -139,9 +140,10 @@ static void test_tls(const char *dir) {
     TRY(ooauthcc_client_get_token, second, PATIENT_MS, &b);
     CHECK(strcmp(ooauthcc_token_access_token(a), ooauthcc_token_access_token(b)) == 0);
     CHECK(requests(server, "c-store-tls") == 1);
-    ooauthcc_store_stats st;
-    TRY(ooauthcc_client_store_stats, second, &st);
-    CHECK(st.store_hits == 1 && st.store_errors == 0);
+    uint64_t store_hits = 0, store_errors = 1;
+    TRY(ooauthcc_client_stat, second, OOAUTHCC_STAT_STORE_HITS, &store_hits);
+    TRY(ooauthcc_client_stat, second, OOAUTHCC_STAT_STORE_ERRORS, &store_errors);
+    CHECK(store_hits == 1 && store_errors == 0);
     ooauthcc_token_free(a);
     ooauthcc_token_free(b);
     ooauthcc_client_free(first);
@@ -180,7 +182,7 @@ static void wait_ok(pid_t pid, const char *what) {
 int main(int argc, char **argv) {
     CHECK(argc == 2); /* the test PKI's directory */
     const char *verbose = getenv("OOAUTHCC_TEST_VERBOSE");
-    TRY(ooauthcc_set_log_callback, log_to_stderr, NULL,
+    TRY(ooauthcc_set_log_callback, log_to_stderr, NULL, NULL,
         verbose && *verbose ? OOAUTHCC_LOG_LEVEL_DEBUG : OOAUTHCC_LOG_LEVEL_WARN);
     ooauthcc_test_server *server = start_server(CLIENT_ID, SECRET);
     ooauthcc_test_redis *redis = NULL;
@@ -227,7 +229,7 @@ int main(int argc, char **argv) {
 
     /* Misuse: NULL arguments are typed errors. */
     ooauthcc_error *err = NULL;
-    EXPECT(&err, OOAUTHCC_STATUS_NULL_ARGUMENT, ooauthcc_client_store_stats, NULL, NULL);
+    EXPECT(&err, OOAUTHCC_STATUS_NULL_ARGUMENT, ooauthcc_client_stat, NULL, OOAUTHCC_STAT_STORE_HITS, NULL);
     ooauthcc_error_free(err);
     CHECK(ooauthcc_test_redis_url(NULL) == NULL);
     ooauthcc_test_redis_stop(NULL);

@@ -30,17 +30,16 @@ int main(void) {
 
     for (int call = 1; call <= 3; call++) {
         ooauthcc_token *token = NULL;
-        if (ooauthcc_client_get_token(client, 0, &token, &err)) return fail(err);
+        if (ooauthcc_client_get_token(client, OOAUTHCC_TIMEOUT_CONFIGURED, &token, &err)) return fail(err);
         /* Send "Authorization: Bearer <ooauthcc_token_access_token(token)>". If the API
          * answers 401, call ooauthcc_client_invalidate(client, <that token>, NULL, NULL). */
         printf("call %d: a %s token of %zu bytes\n", call, ooauthcc_token_token_type(token),
                ooauthcc_token_access_token_len(token));
         ooauthcc_token_free(token);
     }
-    ooauthcc_stats stats;
-    ooauthcc_client_stats(client, &stats, NULL);
-    printf("token requests sent: %llu (the other calls were served from the cache)\n",
-           (unsigned long long)stats.token_requests);
+    uint64_t sent = 0;
+    ooauthcc_client_stat(client, OOAUTHCC_STAT_TOKEN_REQUESTS, &sent, NULL);
+    printf("token requests sent: %llu (the other calls were served from the cache)\n", (unsigned long long)sent);
 
     ooauthcc_client_free(client);
     ooauthcc_test_server_free(server);

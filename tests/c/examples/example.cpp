@@ -42,7 +42,7 @@ int main() try {
             try {
                 ooauthcc_token *raw = nullptr;
                 ooauthcc_error *e = nullptr;
-                check(ooauthcc_client_get_token(client.get(), 0, &raw, &e), &e);
+                check(ooauthcc_client_get_token(client.get(), OOAUTHCC_TIMEOUT_CONFIGURED, &raw, &e), &e);
                 Owned<ooauthcc_token, ooauthcc_token_free> token(raw);
                 std::string header = std::string("Bearer ") + ooauthcc_token_access_token(token.get());
                 (void)header;  // send it with your HTTP request
@@ -52,9 +52,9 @@ int main() try {
         });
     }
     for (auto &t : threads) t.join();
-    ooauthcc_stats stats;
-    check(ooauthcc_client_stats(client.get(), &stats, &err), &err);
-    std::printf("8 threads, %llu token request(s)\n", static_cast<unsigned long long>(stats.token_requests));
+    uint64_t sent = 0;
+    check(ooauthcc_client_stat(client.get(), OOAUTHCC_STAT_TOKEN_REQUESTS, &sent, &err), &err);
+    std::printf("8 threads, %llu token request(s)\n", static_cast<unsigned long long>(sent));
     return 0;
 } catch (const std::exception &e) {
     std::fprintf(stderr, "ooauthcc: %s\n", e.what());
