@@ -13,6 +13,7 @@
 # Likewise ooauthcc_testing.h, libooauthcc_testing.so.<version> (+ links),
 # libooauthcc_testing.a and ooauthcc-testing.pc, for tests:
 #   cc test.c $(pkg-config --cflags --libs ooauthcc-testing)   # -looauthcc_testing -looauthcc
+# And the command-line tool, PREFIX/bin/ooauthcc (README, "Command line").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,6 +38,8 @@ wait
 # The test library in a cargo run of its own: built together, Cargo would unify
 # core's features and compile core's `testing` code into libooauthcc.so too.
 cargo build -p ooauthcc-testing-ffi --lib ${flags[@]+"${flags[@]}"}
+# The command-line tool, also on its own (no test code in it either).
+cargo build -p ooauthcc-cli --bin ooauthcc ${flags[@]+"${flags[@]}"}
 libs_private=$(sed -n 's/.*native-static-libs: //p' "$log" | tail -n 1)
 version=$(cargo pkgid -p ooauthcc-ffi | sed 's/.*[#@]//')
 major=${version%%.*}
@@ -65,4 +68,6 @@ ln -sf "libooauthcc_testing.so.$abi" "$prefix/lib/libooauthcc_testing.so"
 install -m 644 "$built/libooauthcc_testing.a" "$prefix/lib/libooauthcc_testing.a"
 sed -e "s|@PREFIX@|$prefix|" -e "s|@VERSION@|$version|" -e "s|@LIBS_PRIVATE@|$libs_private|" \
   ffi-testing/ooauthcc-testing.pc.in > "$prefix/lib/pkgconfig/ooauthcc-testing.pc"
+install -d "$prefix/bin"
+install -m 755 "$built/ooauthcc" "$prefix/bin/ooauthcc"
 echo "installed ooauthcc $version ($profile) into $prefix"

@@ -50,6 +50,9 @@ if nm -D --defined-only "$testing_lib" | awk '{print $3}' | grep '^ooauthcc_' | 
   echo "libooauthcc_testing.so exports ooauthcc_* symbols other than ooauthcc_test_*" >&2
   exit 1
 fi
+# The command-line tool comes with the library.
+"$prefix/bin/ooauthcc" --version | grep -qx "ooauthcc $(cargo pkgid -p ooauthcc-ffi | sed 's/.*[#@]//')" \
+  || { echo "$prefix/bin/ooauthcc --version does not print this version" >&2; exit 1; }
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 cflags="$(pkg-config --cflags ooauthcc-testing) -Itests/c"
 # OOAUTHCC_C_SANITIZE=address,undefined: the test programs are
