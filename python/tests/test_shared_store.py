@@ -1,6 +1,7 @@
-"""The Redis token store from Python: 8 processes (multiprocessing) x 16
-threads share one token request per renewal, against the bundled server and a
-real redis-server on 127.0.0.1."""
+"""The shared token stores from Python: 8 processes (multiprocessing) x 16
+threads share one token request per renewal through a real redis-server on
+127.0.0.1, and 6 processes share one through a directory (the file store),
+against the bundled server."""
 
 from __future__ import annotations
 
@@ -90,6 +91,28 @@ def test_a_fleet_of_python_processes_makes_one_request_per_renewal(redis_url: st
     assert requests <= seconds / 1.1 + 2
     assert requests >= 2
     assert shared >= (processes - 1) * (requests - 1)
+
+
+def test_processes_share_one_request_through_a_directory(tmp_path: Path) -> None:
+    processes = 6
+    client_id = unique_id("py-file-store")
+    store = tmp_path / "tokens"
+    with AuthServer() as server:
+        server.register_client(client_id, SECRET)
+        ctx = multiprocessing.get_context("spawn")
+        # One task per process: a reused worker would answer from its memory.
+        with ctx.Pool(processes, maxtasksperchild=1) as pool:
+            args = (server.token_url, client_id, SECRET, store.as_uri(), 2, 0.0)
+            results = pool.starmap(store_worker.run, [args] * processes)
+        assert server.request_count(client_id) == 1
+        (token,) = server.issued_tokens()
+    for r in results:
+        assert r["errors"] == [] and r["stats"]["store_errors"] == 0
+        assert list(r["seen"]) == [token]
+    assert sum(r["stats"]["store_hits"] for r in results) == processes - 1
+    (sealed,) = store.glob("*.token")
+    assert (sealed.stat().st_mode & 0o777) == 0o600
+    assert token not in sealed.read_text() and client_id not in sealed.name
 
 
 def test_store_settings_are_checked_and_the_url_never_shown() -> None:
