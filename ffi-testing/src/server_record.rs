@@ -66,6 +66,18 @@ fn ptr(s: Option<&CString>) -> *const c_char {
     s.map_or(std::ptr::null(), |c| c.as_ptr())
 }
 
+/// A string field of a request; NULL when `request` is NULL or `get` finds none.
+///
+/// # Safety
+/// `request` is NULL or a live request from this library.
+unsafe fn field(
+    request: *const ooauthcc_test_request,
+    get: impl FnOnce(&RequestObject) -> Option<&CString>,
+) -> *const c_char {
+    // SAFETY: forwarded contract.
+    ptr(unsafe { box_ref::<ooauthcc_test_request>(request, "request") }.ok().and_then(get))
+}
+
 /// Borrows a request and reads the name a lookup takes; `None` when either is
 /// NULL (or the name is not UTF-8), which the lookups answer like a miss.
 ///
@@ -127,7 +139,7 @@ pub unsafe extern "C" fn ooauthcc_test_server_recorded_request(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ooauthcc_test_request_method(request: *const ooauthcc_test_request) -> *const c_char {
     // SAFETY: `request` is NULL or a live request (C contract).
-    ooauthcc::ffi_panic_boundary! { ptr(unsafe { box_ref::<ooauthcc_test_request>(request, "request") }.ok().map(|r| &r.method)) }
+    ooauthcc::ffi_panic_boundary! { unsafe { field(request, |r| Some(&r.method)) } }
 }
 
 /// The path, without the query string, e.g. `"/token"`. Borrowed from
@@ -135,7 +147,7 @@ pub unsafe extern "C" fn ooauthcc_test_request_method(request: *const ooauthcc_t
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ooauthcc_test_request_path(request: *const ooauthcc_test_request) -> *const c_char {
     // SAFETY: `request` is NULL or a live request (C contract).
-    ooauthcc::ffi_panic_boundary! { ptr(unsafe { box_ref::<ooauthcc_test_request>(request, "request") }.ok().map(|r| &r.path)) }
+    ooauthcc::ffi_panic_boundary! { unsafe { field(request, |r| Some(&r.path)) } }
 }
 
 /// The client id the request named (in HTTP Basic, the body or a client
@@ -144,9 +156,7 @@ pub unsafe extern "C" fn ooauthcc_test_request_path(request: *const ooauthcc_tes
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ooauthcc_test_request_client_id(request: *const ooauthcc_test_request) -> *const c_char {
     // SAFETY: `request` is NULL or a live request (C contract).
-    ooauthcc::ffi_panic_boundary! {
-        ptr(unsafe { box_ref::<ooauthcc_test_request>(request, "request") }.ok().and_then(|r| r.client_id.as_ref()))
-    }
+    ooauthcc::ffi_panic_boundary! { unsafe { field(request, |r| r.client_id.as_ref()) } }
 }
 
 /// How the client authenticated: `"client_secret_basic"`,
@@ -157,9 +167,7 @@ pub unsafe extern "C" fn ooauthcc_test_request_client_id(request: *const ooauthc
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ooauthcc_test_request_auth_used(request: *const ooauthcc_test_request) -> *const c_char {
     // SAFETY: `request` is NULL or a live request (C contract).
-    ooauthcc::ffi_panic_boundary! {
-        ptr(unsafe { box_ref::<ooauthcc_test_request>(request, "request") }.ok().and_then(|r| r.auth_used.as_ref()))
-    }
+    ooauthcc::ffi_panic_boundary! { unsafe { field(request, |r| r.auth_used.as_ref()) } }
 }
 
 /// The value of the first header called `name` (compared without regard to

@@ -120,9 +120,8 @@ impl PyAuthServer {
         client_cert: Option<&str>,
     ) -> PyResult<()> {
         let auth = accepted_auth(auth_methods)?;
-        let decoding = BasicDecoding::from_name(basic_decoding).ok_or_else(|| {
-            unknown("basic_decoding", basic_decoding, BasicDecoding::ALL.iter().map(|d| d.name()))
-        })?;
+        let decoding = BasicDecoding::from_name(basic_decoding)
+            .ok_or_else(|| unknown("basic_decoding", basic_decoding, BasicDecoding::ALL.iter().map(|d| d.name())))?;
         let mut reg = ClientRegistration::new(client_id, client_secret)
             .with_auth(auth)
             .with_basic_decoding(decoding)
