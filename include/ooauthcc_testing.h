@@ -89,6 +89,18 @@ typedef uint32_t ooauthcc_test_fault;
 typedef struct ooauthcc_test_redis ooauthcc_test_redis;
 
 /**
+ * One request to the test server's token endpoint, as the server received
+ * it: from `ooauthcc_test_server_recorded_request`, freed with
+ * `ooauthcc_test_request_free`. Its strings are borrowed from it and valid
+ * until it is freed. It holds credentials verbatim (the `Authorization`
+ * header, a `client_secret` parameter) so that tests can check them: never
+ * print them.
+ *
+ * Thread-safety: immutable; may be read from any thread at once, freed once.
+ */
+typedef struct ooauthcc_test_request ooauthcc_test_request;
+
+/**
  * A real OAuth 2.0 authorization server (HTTP/1.1, client-credentials token
  * endpoint at `ooauthcc_test_server_token_url`) on 127.0.0.1, FOR TESTS. It
  * runs on its own thread, counts every token request per client id, and can
@@ -173,6 +185,37 @@ ooauthcc_status ooauthcc_test_server_register_client(const struct ooauthcc_test_
                                                      ooauthcc_error **err);
 
 /**
+ * Registers a client with a choice of how it may authenticate, how its HTTP
+ * Basic header is decoded, its grant type and scopes. Replaces a client with
+ * the same id. An empty string means the default:
+ *
+ * - `auth_methods`: `"any"` (default: `client_secret_basic` or
+ *   `client_secret_post`), `"basic"`, `"post"`, `"none"` (a public client:
+ *   only `client_id` in the body) or `"client_secret_jwt"` (RFC 7523,
+ *   assertions signed with `client_secret`). `private_key_jwt` and the mutual
+ *   TLS methods need a key or certificate: use
+ *   `ooauthcc_test_server_register_jwt_client` or
+ *   `ooauthcc_test_server_register_tls_client`.
+ * - `basic_decoding`: `"form_urlencoded"` (default: RFC 6749 §2.3.1, the id
+ *   and secret are form-urldecoded after base64) or `"raw"` (RFC 7617: base64
+ *   only), for clients whose Basic header is not form-urlencoded.
+ * - `grant_type`: the `grant_type` the client must send (default
+ *   `"client_credentials"`).
+ * - `allowed_scopes`: the scopes it may ask for, separated by spaces
+ *   (default: any scope).
+ *
+ * `INVALID_ARGUMENT` for an unknown name (the message lists the known ones).
+ */
+ooauthcc_status ooauthcc_test_server_register_client_with(const struct ooauthcc_test_server *server,
+                                                          const char *client_id,
+                                                          const char *client_secret,
+                                                          const char *auth_methods,
+                                                          const char *basic_decoding,
+                                                          const char *grant_type,
+                                                          const char *allowed_scopes,
+                                                          ooauthcc_error **err);
+
+/**
  * Registers a client that authenticates with `private_key_jwt` (RFC 7523):
  * assertions signed with the private key whose public key is `public_key_pem`
  * (SPKI or PKCS#1 RSA PEM), and no other method. Any scope, the
@@ -215,6 +258,14 @@ ooauthcc_status ooauthcc_test_server_request_count(const struct ooauthcc_test_se
 ooauthcc_status ooauthcc_test_server_total_requests(const struct ooauthcc_test_server *server,
                                                     uint64_t *out,
                                                     ooauthcc_error **err);
+
+/**
+ * Zeroes the request counters (`_request_count`, `_total_requests`) and
+ * forgets the recorded requests (`_recorded_count`); tokens already issued
+ * stay valid.
+ */
+ooauthcc_status ooauthcc_test_server_reset_counts(const struct ooauthcc_test_server *server,
+                                                  ooauthcc_error **err);
 
 /**
  * Writes to `*valid` whether this server issued `access_token` and it has not
@@ -292,6 +343,111 @@ ooauthcc_status ooauthcc_test_server_set_fault_oauth_error(const struct ooauthcc
                                                            const char *uri,
                                                            uint32_t times,
                                                            ooauthcc_error **err);
+
+/**
+ * Sets the shape of successful token responses to one seen at real
+ * providers, for every request from now on: `quirk` is `"none"` (or the
+ * empty string: a plain RFC 6749 response, the default),
+ * `"string_expires_in"` (`"expires_in":"3600"`), `"missing_expires_in"`,
+ * `"nested_token"` (the token fields under a `data` key: read them with
+ * `token_path` `"data"`), `"form_encoded"` (an
+ * `application/x-www-form-urlencoded` body), `"uppercase_bearer"`,
+ * `"missing_token_type"`, `"jwt_access_token"` (an unsigned JWT whose `exp`
+ * gives the expiry, no `expires_in`) or `"extra_fields"`.
+ * `INVALID_ARGUMENT` for another name.
+ */
+ooauthcc_status ooauthcc_test_server_set_quirk(const struct ooauthcc_test_server *server,
+                                               const char *quirk,
+                                               ooauthcc_error **err);
+
+/**
+ * Writes to `*out` how many requests to the token endpoint the server keeps
+ * recorded: every one since it started or since
+ * `ooauthcc_test_server_reset_counts`, up to the last 10 000.
+ */
+ooauthcc_status ooauthcc_test_server_recorded_count(const struct ooauthcc_test_server *server,
+                                                    size_t *out,
+                                                    ooauthcc_error **err);
+
+/**
+ * Copies the recorded request number `index` (0 is the oldest kept; the
+ * newest is `ooauthcc_test_server_recorded_count` - 1). On success `*out`
+ * is a new request you free with `ooauthcc_test_request_free`;
+ * `INVALID_ARGUMENT` when `index` is past the end.
+ */
+ooauthcc_status ooauthcc_test_server_recorded_request(const struct ooauthcc_test_server *server,
+                                                      size_t index,
+                                                      struct ooauthcc_test_request **out,
+                                                      ooauthcc_error **err);
+
+/**
+ * The HTTP method, e.g. `"POST"`. Borrowed from `request`; NULL when
+ * `request` is NULL.
+ */
+const char *ooauthcc_test_request_method(const struct ooauthcc_test_request *request);
+
+/**
+ * The path, without the query string, e.g. `"/token"`. Borrowed from
+ * `request`; NULL when `request` is NULL.
+ */
+const char *ooauthcc_test_request_path(const struct ooauthcc_test_request *request);
+
+/**
+ * The client id the request named (in HTTP Basic, the body or a client
+ * assertion), as the server decoded it. Borrowed from `request`; NULL when
+ * it named none (or `request` is NULL).
+ */
+const char *ooauthcc_test_request_client_id(const struct ooauthcc_test_request *request);
+
+/**
+ * How the client authenticated: `"client_secret_basic"`,
+ * `"client_secret_post"`, `"none"`, `"client_secret_jwt"`,
+ * `"private_key_jwt"`, `"tls_client_auth"` or
+ * `"self_signed_tls_client_auth"`. Borrowed from `request`; NULL when no
+ * client was named (or `request` is NULL).
+ */
+const char *ooauthcc_test_request_auth_used(const struct ooauthcc_test_request *request);
+
+/**
+ * The value of the first header called `name` (compared without regard to
+ * case), e.g. `ooauthcc_test_request_header(r, "authorization")`. Borrowed
+ * from `request`; NULL when there is no such header (or an argument is NULL,
+ * or `name` is not UTF-8).
+ */
+const char *ooauthcc_test_request_header(const struct ooauthcc_test_request *request,
+                                         const char *name);
+
+/**
+ * The value of the first form parameter called `name` in the body (names
+ * compared exactly), e.g. `"grant_type"`. Borrowed from `request`; NULL
+ * when there is no such parameter (or an argument is NULL, or `name` is not
+ * UTF-8).
+ */
+const char *ooauthcc_test_request_param(const struct ooauthcc_test_request *request,
+                                        const char *name);
+
+/**
+ * How many form parameters called `name` the body holds (a parameter may
+ * repeat, as `resource` does). 0 when an argument is NULL or `name` is not
+ * UTF-8.
+ */
+size_t ooauthcc_test_request_param_count(const struct ooauthcc_test_request *request,
+                                         const char *name);
+
+/**
+ * The value of the form parameter called `name` number `index` (0 is the
+ * first, in the order sent). Borrowed from `request`; NULL when `index` is
+ * not below `ooauthcc_test_request_param_count` (or an argument is NULL, or
+ * `name` is not UTF-8).
+ */
+const char *ooauthcc_test_request_param_at(const struct ooauthcc_test_request *request,
+                                           const char *name,
+                                           size_t index);
+
+/**
+ * Frees a request (and the strings borrowed from it). NULL is a no-op.
+ */
+void ooauthcc_test_request_free(struct ooauthcc_test_request *request);
 
 /**
  * Starts a server speaking HTTPS on 127.0.0.1 on a free port, with this

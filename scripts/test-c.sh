@@ -2,7 +2,8 @@
 # The C ABI test suite: header freshness and unit tests (cargo), packaging
 # (install into a scratch prefix: soname, nodelete, pkg-config, static link),
 # the C/C++ test programs and examples (gcc/g++, warnings are errors) —
-# among them mutual TLS, credential callbacks and every row of RELIABILITY.md —
+# among them mutual TLS, credential callbacks, every row of RELIABILITY.md and
+# every request-shaping setting checked on the wire (test_settings_on_wire) —
 # all of them again under valgrind, and a Python ctypes smoke test of the raw ABI.
 #
 #   scripts/test-c.sh                  # everything (about 2-3 minutes on 2 cores)
@@ -70,7 +71,7 @@ static_libs="-Wl,-Bstatic -looauthcc -Wl,-Bdynamic -looauthcc_testing -Wl,-rpath
 
 echo "== compile (gcc -std=c11 / g++ -std=c++17, -Wall -Wextra -Werror)"
 c_programs=(test_basic test_errors test_args test_herd test_fork test_mtls test_secret_callback test_fault_matrix
-  test_store test_sigpipe test_oidc_provider)
+  test_store test_sigpipe test_settings_on_wire test_oidc_provider)
 for name in "${c_programs[@]}"; do
   gcc -std=c11 -Wall -Wextra -Werror -g $cflags -o "$work/$name" "tests/c/$name.c" $libs
 done
@@ -91,6 +92,7 @@ programs=("${c_programs[@]}" test_cpp example_c example_cpp example_static)
 declare -A args=(
   [test_mtls]="$PWD/core/tests/fixtures/tls"
   [test_secret_callback]="$PWD/core/tests/fixtures/keys"
+  [test_settings_on_wire]="$PWD/core/tests/fixtures/keys"
   [test_fault_matrix]="$PWD/RELIABILITY.md $PWD/core/tests/fixtures/tls"
   [test_store]="$PWD/core/tests/fixtures/tls"
 )

@@ -124,9 +124,13 @@ async fn basic_and_post_succeed_and_are_recorded() {
     assert_eq!(reqs[1].param("missing"), None);
     let debug = format!("{reqs:?}");
     assert!(!debug.contains("s3cret") && !debug.contains(authorization));
+    assert_eq!(server.recorded_count(), 2);
+    assert_eq!(server.recorded_request(1).as_ref(), Some(&reqs[1]));
+    assert_eq!(server.recorded_request(2), None);
     server.reset_counts();
     assert_eq!(server.request_count("app") + server.total_requests(), 0);
     assert!(server.requests().is_empty());
+    assert_eq!((server.recorded_count(), server.recorded_request(0)), (0, None));
 }
 
 #[tokio::test]

@@ -1,12 +1,13 @@
 //! `ooauthcc_test_server`: core's bundled loopback authorization server, so C
 //! users can test their own code without an identity provider. Starting it
-//! with HTTPS and registering mTLS clients: `server_tls.rs`; faults:
-//! `server_faults.rs`.
+//! with HTTPS and registering mTLS clients: `server_tls.rs`; faults and
+//! response quirks: `server_faults.rs`; the recorded requests:
+//! `server_record.rs`.
 
 use std::ffi::{CString, c_char};
 use std::time::Duration;
 
-use ooauthcc_core::testing::{AcceptedAuth, AuthServer, ClientRegistration};
+use ooauthcc_core::testing::{AcceptedAuth, AuthServer, BasicDecoding, ClientRegistration};
 use ooauthcc_core::{Error, ErrorKind};
 
 use crate::handle::{Boxed, box_free, box_into_ptr, box_ref};
@@ -100,6 +101,86 @@ pub unsafe extern "C" fn ooauthcc_test_server_register_client(
     })
 }
 
+/// Registers a client with a choice of how it may authenticate, how its HTTP
+/// Basic header is decoded, its grant type and scopes. Replaces a client with
+/// the same id. An empty string means the default:
+///
+/// - `auth_methods`: `"any"` (default: `client_secret_basic` or
+///   `client_secret_post`), `"basic"`, `"post"`, `"none"` (a public client:
+///   only `client_id` in the body) or `"client_secret_jwt"` (RFC 7523,
+///   assertions signed with `client_secret`). `private_key_jwt` and the mutual
+///   TLS methods need a key or certificate: use
+///   `ooauthcc_test_server_register_jwt_client` or
+///   `ooauthcc_test_server_register_tls_client`.
+/// - `basic_decoding`: `"form_urlencoded"` (default: RFC 6749 §2.3.1, the id
+///   and secret are form-urldecoded after base64) or `"raw"` (RFC 7617: base64
+///   only), for clients whose Basic header is not form-urlencoded.
+/// - `grant_type`: the `grant_type` the client must send (default
+///   `"client_credentials"`).
+/// - `allowed_scopes`: the scopes it may ask for, separated by spaces
+///   (default: any scope).
+///
+/// `INVALID_ARGUMENT` for an unknown name (the message lists the known ones).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ooauthcc_test_server_register_client_with(
+    server: *const ooauthcc_test_server,
+    client_id: *const c_char,
+    client_secret: *const c_char,
+    auth_methods: *const c_char,
+    basic_decoding: *const c_char,
+    grant_type: *const c_char,
+    allowed_scopes: *const c_char,
+    err: *mut *mut ooauthcc_error,
+) -> ooauthcc_status {
+    ooauthcc::ffi_status_boundary!(err, {
+        // SAFETY: `server` is NULL or a live server; the strings NULL or NUL-terminated (C contract).
+        let (s, id, secret, auth, decoding, grant, scopes) = unsafe {
+            (
+                server_ref(server)?,
+                read_str(client_id, "client_id")?,
+                read_str(client_secret, "client_secret")?,
+                read_str(auth_methods, "auth_methods")?,
+                read_str(basic_decoding, "basic_decoding")?,
+                read_str(grant_type, "grant_type")?,
+                read_str(allowed_scopes, "allowed_scopes")?,
+            )
+        };
+        let mut registration = ClientRegistration::new(id, secret);
+        if !auth.is_empty() {
+            let accepted = AcceptedAuth::from_name(auth)
+                .filter(|a| !matches!(a, AcceptedAuth::PrivateKeyJwt | AcceptedAuth::TlsClientAuth | AcceptedAuth::SelfSignedTlsClientAuth))
+                .ok_or_else(|| {
+                    invalid(format!(
+                        "argument `auth_methods`: unknown value {auth:?} (expected \"any\", \"basic\", \"post\", \"none\" \
+                         or \"client_secret_jwt\"; private_key_jwt and mutual TLS clients have their own \
+                         ooauthcc_test_server_register_*_client functions)"
+                    ))
+                })?;
+            registration = registration.with_auth(accepted);
+        }
+        if !decoding.is_empty() {
+            let d = BasicDecoding::from_name(decoding).ok_or_else(|| {
+                invalid(format!(
+                    "argument `basic_decoding`: unknown value {decoding:?} (expected \"form_urlencoded\" or \"raw\")"
+                ))
+            })?;
+            registration = registration.with_basic_decoding(d);
+        }
+        if !grant.is_empty() {
+            registration = registration.with_grant_type(grant);
+        }
+        if !scopes.is_empty() {
+            registration = registration.with_allowed_scopes(scopes.split(' ').filter(|s| !s.is_empty()));
+        }
+        s.server.register_client(registration);
+        Ok(())
+    })
+}
+
+fn invalid(message: String) -> Error {
+    Error::new(ErrorKind::InvalidArgument, message)
+}
+
 /// Registers a client that authenticates with `private_key_jwt` (RFC 7523):
 /// assertions signed with the private key whose public key is `public_key_pem`
 /// (SPKI or PKCS#1 RSA PEM), and no other method. Any scope, the
@@ -183,6 +264,21 @@ pub unsafe extern "C" fn ooauthcc_test_server_total_requests(
         // SAFETY: `server` is NULL or a live server, `out` NULL or writable (C contract).
         let (s, out) = unsafe { (server_ref(server)?, Out::new(out, "out")?) };
         out.put(s.server.total_requests());
+        Ok(())
+    })
+}
+
+/// Zeroes the request counters (`_request_count`, `_total_requests`) and
+/// forgets the recorded requests (`_recorded_count`); tokens already issued
+/// stay valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ooauthcc_test_server_reset_counts(
+    server: *const ooauthcc_test_server,
+    err: *mut *mut ooauthcc_error,
+) -> ooauthcc_status {
+    ooauthcc::ffi_status_boundary!(err, {
+        // SAFETY: `server` is NULL or a live server (C contract).
+        unsafe { server_ref(server)? }.server.reset_counts();
         Ok(())
     })
 }

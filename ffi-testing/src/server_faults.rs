@@ -1,4 +1,6 @@
-//! Faults of `ooauthcc_test_server`: every `ooauthcc_core::testing::Fault`,
+//! Faults of `ooauthcc_test_server` and the quirks of its successful
+//! responses (`ooauthcc_test_server_set_quirk`, by core's names). Faults:
+//! every `ooauthcc_core::testing::Fault`,
 //! the plain ones by number (`ooauthcc_test_server_set_fault`), the ones with
 //! a parameter by a function each. `times` is the same everywhere: the next
 //! `times` token requests get the fault, then normal service resumes; 0 means
@@ -8,7 +10,7 @@
 use std::ffi::c_char;
 use std::time::Duration;
 
-use ooauthcc_core::testing::Fault;
+use ooauthcc_core::testing::{Fault, Quirk};
 use ooauthcc_core::{Error, ErrorKind};
 
 use crate::server::{ServerObject, ooauthcc_test_server, server_ref};
@@ -223,4 +225,33 @@ pub unsafe extern "C" fn ooauthcc_test_server_set_fault_oauth_error(
             }))
         })
     }
+}
+
+/// Sets the shape of successful token responses to one seen at real
+/// providers, for every request from now on: `quirk` is `"none"` (or the
+/// empty string: a plain RFC 6749 response, the default),
+/// `"string_expires_in"` (`"expires_in":"3600"`), `"missing_expires_in"`,
+/// `"nested_token"` (the token fields under a `data` key: read them with
+/// `token_path` `"data"`), `"form_encoded"` (an
+/// `application/x-www-form-urlencoded` body), `"uppercase_bearer"`,
+/// `"missing_token_type"`, `"jwt_access_token"` (an unsigned JWT whose `exp`
+/// gives the expiry, no `expires_in`) or `"extra_fields"`.
+/// `INVALID_ARGUMENT` for another name.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ooauthcc_test_server_set_quirk(
+    server: *const ooauthcc_test_server,
+    quirk: *const c_char,
+    err: *mut *mut ooauthcc_error,
+) -> ooauthcc_status {
+    ooauthcc::ffi_status_boundary!(err, {
+        // SAFETY: `server` is NULL or a live server, `quirk` NULL or NUL-terminated (C contract).
+        let (s, name) = unsafe { (server_ref(server)?, read_str(quirk, "quirk")?) };
+        let q = if name.is_empty() { Some(Quirk::None) } else { Quirk::from_name(name) };
+        let q = q.ok_or_else(|| {
+            let known: Vec<String> = Quirk::ALL.iter().map(|q| format!("{:?}", q.name())).collect();
+            invalid(format!("argument `quirk`: unknown value {name:?} (expected one of {})", known.join(", ")))
+        })?;
+        s.server.set_quirk(q);
+        Ok(())
+    })
 }

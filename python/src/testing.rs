@@ -120,11 +120,8 @@ impl PyAuthServer {
         client_cert: Option<&str>,
     ) -> PyResult<()> {
         let auth = accepted_auth(auth_methods)?;
-        let decoding = match basic_decoding {
-            "form_urlencoded" => BasicDecoding::FormUrlDecode,
-            "raw" => BasicDecoding::Raw,
-            other => return Err(PyValueError::new_err(format!("unknown basic_decoding {other:?}"))),
-        };
+        let decoding = BasicDecoding::from_name(basic_decoding)
+            .ok_or_else(|| unknown("basic_decoding", basic_decoding, BasicDecoding::ALL.iter().map(|d| d.name())))?;
         let mut reg = ClientRegistration::new(client_id, client_secret)
             .with_auth(auth)
             .with_basic_decoding(decoding)
@@ -198,18 +195,8 @@ impl PyAuthServer {
     /// `"missing_token_type"`, `"jwt_access_token"`, `"extra_fields"`.
     #[pyo3(signature = (quirk = None))]
     fn set_quirk(&self, quirk: Option<&str>) -> PyResult<()> {
-        let q = match quirk.unwrap_or("none") {
-            "none" => Quirk::None,
-            "string_expires_in" => Quirk::StringExpiresIn,
-            "missing_expires_in" => Quirk::MissingExpiresIn,
-            "nested_token" => Quirk::NestedToken,
-            "form_encoded" => Quirk::FormEncoded,
-            "uppercase_bearer" => Quirk::UppercaseBearer,
-            "missing_token_type" => Quirk::MissingTokenType,
-            "jwt_access_token" => Quirk::JwtAccessToken,
-            "extra_fields" => Quirk::ExtraFields,
-            other => return Err(PyValueError::new_err(format!("unknown quirk {other:?}"))),
-        };
+        let name = quirk.unwrap_or("none");
+        let q = Quirk::from_name(name).ok_or_else(|| unknown("quirk", name, Quirk::ALL.iter().map(|q| q.name())))?;
         self.get()?.set_quirk(q);
         Ok(())
     }
@@ -286,19 +273,16 @@ fn server_tls(cert: Option<String>, key: Option<String>, client_ca: Option<Strin
     }
 }
 
-/// The `auth_methods` argument of `register_client`.
+/// The `auth_methods` argument of `register_client`: core's names.
 fn accepted_auth(name: &str) -> PyResult<AcceptedAuth> {
-    Ok(match name {
-        "any" => AcceptedAuth::Any,
-        "basic" => AcceptedAuth::Basic,
-        "post" => AcceptedAuth::Post,
-        "none" => AcceptedAuth::None,
-        "client_secret_jwt" => AcceptedAuth::ClientSecretJwt,
-        "private_key_jwt" => AcceptedAuth::PrivateKeyJwt,
-        "tls_client_auth" => AcceptedAuth::TlsClientAuth,
-        "self_signed_tls_client_auth" => AcceptedAuth::SelfSignedTlsClientAuth,
-        other => return Err(PyValueError::new_err(format!("unknown auth_methods {other:?}"))),
-    })
+    AcceptedAuth::from_name(name)
+        .ok_or_else(|| unknown("auth_methods", name, AcceptedAuth::ALL.iter().map(|a| a.name())))
+}
+
+/// `ValueError` for an unknown name of a test-server choice, listing the known ones.
+fn unknown<'a>(what: &str, name: &str, known: impl Iterator<Item = &'a str>) -> PyErr {
+    let known: Vec<String> = known.map(|k| format!("{k:?}")).collect();
+    PyValueError::new_err(format!("unknown {what} {name:?} (expected one of {})", known.join(", ")))
 }
 
 /// A failure of the test server's token endpoint, for `AuthServer.set_fault`.

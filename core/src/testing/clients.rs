@@ -43,6 +43,41 @@ impl AcceptedAuth {
     }
 }
 
+impl AcceptedAuth {
+    /// Every choice, [`AcceptedAuth::Any`] first.
+    pub const ALL: &'static [AcceptedAuth] = &[
+        AcceptedAuth::Any,
+        AcceptedAuth::Basic,
+        AcceptedAuth::Post,
+        AcceptedAuth::None,
+        AcceptedAuth::ClientSecretJwt,
+        AcceptedAuth::PrivateKeyJwt,
+        AcceptedAuth::TlsClientAuth,
+        AcceptedAuth::SelfSignedTlsClientAuth,
+    ];
+
+    /// The name the C and Python bindings take: `"any"`, `"basic"`, `"post"`,
+    /// `"none"`, `"client_secret_jwt"`, `"private_key_jwt"`,
+    /// `"tls_client_auth"`, `"self_signed_tls_client_auth"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Any => "any",
+            Self::Basic => "basic",
+            Self::Post => "post",
+            Self::None => "none",
+            Self::ClientSecretJwt => "client_secret_jwt",
+            Self::PrivateKeyJwt => "private_key_jwt",
+            Self::TlsClientAuth => "tls_client_auth",
+            Self::SelfSignedTlsClientAuth => "self_signed_tls_client_auth",
+        }
+    }
+
+    /// The choice called `name` (see [`AcceptedAuth::name`]), if any.
+    pub fn from_name(name: &str) -> Option<AcceptedAuth> {
+        Self::ALL.iter().copied().find(|a| a.name() == name)
+    }
+}
+
 /// How the test server decodes the user name and password of an HTTP Basic
 /// `Authorization` header for a client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -54,6 +89,25 @@ pub enum BasicDecoding {
     FormUrlDecode,
     /// RFC 7617: base64-decode and split on the first `:`, nothing more.
     Raw,
+}
+
+impl BasicDecoding {
+    /// Every choice, the default first.
+    pub const ALL: &'static [BasicDecoding] = &[BasicDecoding::FormUrlDecode, BasicDecoding::Raw];
+
+    /// The name the C and Python bindings take: `"form_urlencoded"`
+    /// (RFC 6749) or `"raw"` (RFC 7617).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::FormUrlDecode => "form_urlencoded",
+            Self::Raw => "raw",
+        }
+    }
+
+    /// The choice called `name` (see [`BasicDecoding::name`]), if any.
+    pub fn from_name(name: &str) -> Option<BasicDecoding> {
+        Self::ALL.iter().copied().find(|d| d.name() == name)
+    }
 }
 
 /// The method a request used to authenticate its client.
@@ -192,5 +246,23 @@ impl fmt::Debug for ClientRegistration {
             .field("public_key_pem", &self.public_key_pem.is_some())
             .field("tls_cert", &self.tls_cert_sha256.is_some())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{AcceptedAuth, BasicDecoding};
+
+    #[test]
+    fn names_read_back() {
+        for a in AcceptedAuth::ALL {
+            assert_eq!(AcceptedAuth::from_name(a.name()), Some(*a));
+        }
+        assert_eq!(AcceptedAuth::ALL.len(), 8);
+        for d in BasicDecoding::ALL {
+            assert_eq!(BasicDecoding::from_name(d.name()), Some(*d));
+        }
+        assert_eq!(AcceptedAuth::from_name("auto"), None);
+        assert_eq!(BasicDecoding::from_name("rfc7617"), None);
     }
 }

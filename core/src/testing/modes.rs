@@ -36,6 +36,44 @@ pub enum Quirk {
     ExtraFields,
 }
 
+impl Quirk {
+    /// Every quirk, [`Quirk::None`] first.
+    pub const ALL: &'static [Quirk] = &[
+        Quirk::None,
+        Quirk::StringExpiresIn,
+        Quirk::MissingExpiresIn,
+        Quirk::NestedToken,
+        Quirk::FormEncoded,
+        Quirk::UppercaseBearer,
+        Quirk::MissingTokenType,
+        Quirk::JwtAccessToken,
+        Quirk::ExtraFields,
+    ];
+
+    /// The quirk's name, as the C and Python bindings take it:
+    /// `"none"`, `"string_expires_in"`, `"missing_expires_in"`,
+    /// `"nested_token"`, `"form_encoded"`, `"uppercase_bearer"`,
+    /// `"missing_token_type"`, `"jwt_access_token"`, `"extra_fields"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Quirk::None => "none",
+            Quirk::StringExpiresIn => "string_expires_in",
+            Quirk::MissingExpiresIn => "missing_expires_in",
+            Quirk::NestedToken => "nested_token",
+            Quirk::FormEncoded => "form_encoded",
+            Quirk::UppercaseBearer => "uppercase_bearer",
+            Quirk::MissingTokenType => "missing_token_type",
+            Quirk::JwtAccessToken => "jwt_access_token",
+            Quirk::ExtraFields => "extra_fields",
+        }
+    }
+
+    /// The quirk called `name` (see [`Quirk::name`]), if any.
+    pub fn from_name(name: &str) -> Option<Quirk> {
+        Self::ALL.iter().copied().find(|q| q.name() == name)
+    }
+}
+
 /// A failure of the token endpoint. Set with [`AuthServer::set_fault`] or
 /// [`AuthServer::set_fault_times`].
 ///
@@ -96,4 +134,32 @@ pub enum Fault {
     /// body one byte per this interval (slowloris). Its token is not one of
     /// the [`issued_tokens`](super::AuthServer::issued_tokens).
     SlowBody(Duration),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Quirk;
+
+    #[test]
+    fn every_quirk_has_a_distinct_name_that_reads_back() {
+        for q in Quirk::ALL {
+            assert_eq!(Quirk::from_name(q.name()), Some(*q));
+        }
+        // A new variant must be added to `ALL`: this match fails to compile
+        // until it is handled, and the count below until `ALL` lists it.
+        let index = |q: Quirk| match q {
+            Quirk::None
+            | Quirk::StringExpiresIn
+            | Quirk::MissingExpiresIn
+            | Quirk::NestedToken
+            | Quirk::FormEncoded
+            | Quirk::UppercaseBearer
+            | Quirk::MissingTokenType
+            | Quirk::JwtAccessToken
+            | Quirk::ExtraFields => Quirk::ALL.iter().position(|x| *x == q),
+        };
+        assert!(Quirk::ALL.iter().all(|q| index(*q).is_some()));
+        assert_eq!(Quirk::ALL.len(), 9);
+        assert_eq!(Quirk::from_name("nope"), None);
+    }
 }

@@ -138,6 +138,18 @@ impl AuthServer {
         self.shared.requests()
     }
 
+    /// How many requests [`requests`](Self::requests) would return, without
+    /// copying them.
+    pub fn recorded_count(&self) -> usize {
+        self.shared.recorded_count()
+    }
+
+    /// The recorded request at `index` (0 is the oldest still kept), or
+    /// `None` past the end; as `requests()[index]`, without copying the others.
+    pub fn recorded_request(&self, index: usize) -> Option<RecordedRequest> {
+        self.shared.recorded(index)
+    }
+
     /// Zeroes the request counters and forgets the recorded requests (issued
     /// tokens stay valid).
     pub fn reset_counts(&self) {

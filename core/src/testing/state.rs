@@ -168,6 +168,16 @@ impl Shared {
         self.inner.lock().requests.iter().cloned().collect()
     }
 
+    /// How many requests are recorded.
+    pub(crate) fn recorded_count(&self) -> usize {
+        self.inner.lock().requests.len()
+    }
+
+    /// The recorded request at `index`, oldest first.
+    pub(crate) fn recorded(&self, index: usize) -> Option<RecordedRequest> {
+        self.inner.lock().requests.get(index).cloned()
+    }
+
     /// Zeroes the counters and forgets the recorded requests.
     pub(crate) fn reset_counts(&self) {
         let mut inner = self.inner.lock();
