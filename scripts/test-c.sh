@@ -81,7 +81,7 @@ g++ -std=c++17 -Wall -Wextra -Werror -g $cflags -o "$work/example_cpp" tests/c/e
 gcc -std=c11 -Wall -Wextra -Werror $cflags -o "$work/example_static" tests/c/examples/example.c \
   -L"$prefix/lib" $static_libs
 # The benchmark program is compiled (so it keeps building) but not run: timed
-# figures belong in ffi/BENCHMARKS-C.md, not in a test.
+# figures belong in BENCHMARKS.md ("The C ABI hot path"), not in a test.
 gcc -std=c11 -O2 -Wall -Wextra -Werror $cflags -o "$work/bench_hot_path" tests/c/bench_hot_path.c $libs
 if ldd "$work/example_static" | grep -q 'libooauthcc\.so'; then
   echo "example_static is linked to the shared library" >&2

@@ -80,7 +80,7 @@ impl ClientHandle {
     ///
     /// The per-thread slot spares most calls the client-wide `ArcSwap` load (an
     /// atomic exchange and a compare-exchange): ~1.4× instead of ~1.7× core's
-    /// cost (ffi/BENCHMARKS-C.md). Its price: a thread keeps one reference to
+    /// cost (BENCHMARKS.md, "The C ABI hot path"). Its price: a thread keeps one reference to
     /// the last token it was given until it gets another one or exits (the copy
     /// is wiped when dropped; `ooauthcc_client_invalidate` drops the caller's).
     #[inline]

@@ -1,7 +1,7 @@
 /*
  * The cached get-token hot path measured from C through the shared library
  * (what a C program really runs, including the dynamic TLS model of a .so).
- * Not a test: timed figures are recorded in ffi/BENCHMARKS-C.md.
+ * Not a test: timed figures are recorded in BENCHMARKS.md ("The C ABI hot path").
  *
  *   scripts/install-c.sh /tmp/ooauthcc   # release build of both libraries, with their soname links
  *   gcc -O2 -std=c11 -Itests/c tests/c/bench_hot_path.c -o /tmp/bench_hot_path -lpthread \
