@@ -53,7 +53,8 @@ pub fn unverified_jwt(token: &str) {
 #[cfg(feature = "store")]
 pub fn store_record(plain: &[u8]) {
     static SETTINGS: once_cell::sync::Lazy<Option<crate::settings::Settings>> = once_cell::sync::Lazy::new(|| {
-        crate::settings::Settings::from_config(&ClientConfig::new("https://idp.example.com/token", "fuzz", "secret")).ok()
+        crate::settings::Settings::from_config(&ClientConfig::new("https://idp.example.com/token", "fuzz", "secret"))
+            .ok()
     });
     if let Some(s) = SETTINGS.as_ref() {
         crate::store::decode_records(plain, s);
