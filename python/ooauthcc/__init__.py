@@ -16,7 +16,7 @@ For more control, build one :class:`Client` and share it::
 from __future__ import annotations
 
 from ._oneliner import get_token, get_token_async
-from ._ooauthcc import CORE_VERSION, Client, Stats, Token, __version__
+from ._ooauthcc import CORE_VERSION, SETTINGS, Client, Stats, Token, __version__
 from .exceptions import (
     ConfigError,
     Error,
@@ -41,6 +41,7 @@ __all__ = [
     "InvalidArgumentError",
     "MalformedResponseError",
     "OAuthError",
+    "SETTINGS",
     "Stats",
     "StoreError",
     "Token",

@@ -22,19 +22,9 @@ use crate::token::PyToken;
 /// renewed before they expire, one request for all concurrent callers.
 ///
 /// `Client(token_url, client_id, client_secret, **settings)`; the settings are
-/// the keyword arguments named like core's `ClientConfig` fields: issuer,
-/// client_secret_file, client_secret_env, client_secret_provider, private_key,
-/// private_key_file, private_key_env, private_key_provider, signing_alg, key_id,
-/// assertion_audience, assertion_lifetime, client_cert, client_cert_file,
-/// client_key, client_key_file, ca_bundle, ca_bundle_file, scopes,
-/// scope_delimiter, scope_param, audience, resources, extra_params,
-/// extra_headers, cookies, grant_type, auth_method, basic_encoding, token_path,
-/// default_lifetime, connect_timeout, request_timeout, get_timeout,
-/// refresh_skew, refresh_ahead, refresh_jitter, max_retries, retry_base_delay,
-/// retry_max_delay, allow_insecure_http, token_prefix, header_name,
-/// query_param, allowed_hosts, store_url, store_lock_lease, store_timeout,
-/// store_ca_bundle_file, store_client_cert_file, store_client_key_file
-/// (durations in seconds). Also
+/// the keyword arguments named like core's `ClientConfig` fields, one per entry
+/// of `ooauthcc.SETTINGS` (each typed and documented in the stub, generated from
+/// core's schema), durations in seconds. Also
 /// `Client.from_dict(mapping)` and `Client.from_env()` (`OOAUTHCC_<SETTING>`).
 ///
 /// Thread-safe. Clients built from the same settings share one cache entry
