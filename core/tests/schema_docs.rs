@@ -1,5 +1,5 @@
-//! The README's settings table and the Python stub's keyword arguments are
-//! generated from the schema (`ClientConfig::SCHEMA`): this test renders both
+//! The README's settings table, README-PY's table of Python types and the
+//! Python stub's keyword arguments are generated from the schema (`ClientConfig::SCHEMA`): this test renders both
 //! and fails when the checked-in text differs. `OOAUTHCC_BLESS=1 cargo test
 //! -p ooauthcc-core --test schema_docs` rewrites them.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -27,6 +27,49 @@ fn readme_table() -> String {
         let default = if default == "none" || default == "[]" { "—".to_owned() } else { format!("`{default}`") };
         let summary = s.summary().replace('|', "\\|").replace("[`", "`").replace("`]", "`");
         out.push_str(&format!("| `{}` | {kind} | {default} | {summary} |\n", s.name));
+    }
+    out
+}
+
+/// README-PY's table: the settings of each kind, with the Python type a
+/// keyword takes and how an `OOAUTHCC_*` variable writes it (both by kind, so
+/// a new setting needs nothing here).
+fn python_types_table() -> String {
+    let mut kinds: Vec<SettingKind> = Vec::new();
+    for s in ClientConfig::SCHEMA {
+        if !kinds.contains(&s.kind) {
+            kinds.push(s.kind);
+        }
+    }
+    let mut out = String::from("| settings | Python type | in the environment |\n|---|---|---|\n");
+    for kind in kinds {
+        let names = ClientConfig::SCHEMA.iter().filter(|s| s.kind == kind).map(|s| match kind {
+            SettingKind::Enum => {
+                format!(
+                    "`{}` ({})",
+                    s.name,
+                    s.choices.iter().map(|c| format!("`{c:?}`")).collect::<Vec<_>>().join(", ")
+                )
+            }
+            _ => format!("`{}`", s.name),
+        });
+        let (python, env) = match kind {
+            SettingKind::Text => ("`str`", "text"),
+            SettingKind::Secret => ("`str` (never shown in `repr`, logs or errors)", "text"),
+            SettingKind::Pem => ("`str` (PEM)", "text"),
+            SettingKind::Path => ("`str` or `os.PathLike`", "text"),
+            SettingKind::Seconds => ("seconds: `int`, `float` or `datetime.timedelta`", "number"),
+            SettingKind::Fraction => ("`float` from 0 to 1", "number"),
+            SettingKind::Count => ("`int`", "number"),
+            SettingKind::Bool => ("`bool`", "`true`/`false` (`1`/`0`, `yes`/`no`, `on`/`off`)"),
+            SettingKind::List => ("list of `str` (not a lone `str`)", "space-separated"),
+            SettingKind::WordList => ("list of `str`, or one space-separated `str`", "space-separated"),
+            SettingKind::Map => ("`dict[str, str]`", "JSON object"),
+            SettingKind::Enum => ("`str`, one of the spellings shown", "text"),
+            SettingKind::Callback => ("callable returning `str`, called at every fetch", "—"),
+            _ => ("see the stub", "text"),
+        };
+        out.push_str(&format!("| {} | {python} | {env} |\n", names.collect::<Vec<_>>().join(", ")));
     }
     out
 }
@@ -92,6 +135,16 @@ fn check_generated(file: &str, start: &str, end: &str, generated: &str) {
 #[test]
 fn readme_table_is_the_schema() {
     check_generated("README.md", "<!-- settings-table: generated -->", "<!-- settings-table: end -->", &readme_table());
+}
+
+#[test]
+fn python_readme_types_are_the_schema() {
+    check_generated(
+        "python/README-PY.md",
+        "<!-- python-settings-table: generated -->",
+        "<!-- python-settings-table: end -->",
+        &python_types_table(),
+    );
 }
 
 #[test]
