@@ -64,8 +64,24 @@ pub fn command() -> Command {
         };
         cmd = cmd.subcommand(sub);
     }
-    cmd
+    cmd.subcommand(
+        Command::new("agent")
+            .about("Serve every profile of --config over a Unix socket (and loopback HTTP) until SIGTERM")
+            .long_about(AGENT_ABOUT)
+            .args(crate::agent::args()),
+    )
 }
+
+const AGENT_ABOUT: &str = "\
+Serve every profile of the profiles file (--config) until SIGTERM or SIGINT:
+  GET /v1/token/{profile}[?min_valid=SECONDS]   the token as JSON (as `ooauthcc json` prints it)
+  GET /v1/header/{profile}[?min_valid=SECONDS]  the header line (as `ooauthcc header` prints it)
+  GET /metrics                                  Prometheus (OpenMetrics text)
+  GET /healthz                                  the agent serves; each profile's token state
+The Unix socket serves the peers whose UID or GID is allowed (by default the agent's own user);
+loopback HTTP requires `Authorization: Bearer <the secret in --bearer-file>`. Tokens are renewed
+ahead of expiry, so callers do not wait. Errors are JSON: 400 bad request, 401/403 refused,
+404 unknown profile or route, 502 the authorization server failed, 504 no token in time.";
 
 fn own_options() -> Vec<Arg> {
     vec![

@@ -5,6 +5,7 @@
 //! error and never hold a token or a secret; the exit status is the library's
 //! error code (see `failure.rs`).
 
+mod agent;
 mod cli;
 mod failure;
 mod obtain;
@@ -35,6 +36,9 @@ fn run(m: &ArgMatches) -> Result<(), Failure> {
     let Some((name, sub)) = m.subcommand() else {
         return Err(Failure::new(ooauthcc_core::ErrorKind::InvalidArgument, "a subcommand is required (see --help)"));
     };
+    if name == "agent" {
+        return agent::run(m, sub);
+    }
     if name == "inspect" && sub.get_flag("stdin") {
         let mut token = String::new();
         std::io::stdin()

@@ -27,16 +27,7 @@ pub fn token(cfg: ClientConfig, wanted: &Wanted) -> Result<(Client, Token), Fail
         && remaining(&token) < min
     {
         token = renewed(&client, &token)?;
-        if remaining(&token) < min {
-            return Err(Failure::new(
-                ErrorKind::Config,
-                format!(
-                    "--min-valid {}: the server's new token is valid for only {} s",
-                    min.as_secs(),
-                    remaining(&token).as_secs()
-                ),
-            ));
-        }
+        ensure_min_valid(&token, min, ErrorKind::Config, "--min-valid")?;
     }
     Ok((client, token))
 }
@@ -47,6 +38,20 @@ fn renewed(client: &Client, old: &Token) -> Result<Token, Failure> {
     Ok(client.get_token_blocking()?)
 }
 
-fn remaining(token: &Token) -> Duration {
+/// How long `token` stays valid from now.
+pub fn remaining(token: &Token) -> Duration {
     token.expires_at().duration_since(SystemTime::now()).unwrap_or(Duration::ZERO)
+}
+
+/// A `kind` failure when a just-renewed `token` still lives less than `min`:
+/// the server issues tokens that short, so asking again would not help.
+pub fn ensure_min_valid(token: &Token, min: Duration, kind: ErrorKind, asked_by: &str) -> Result<(), Failure> {
+    let left = remaining(token);
+    if left >= min {
+        return Ok(());
+    }
+    Err(Failure::new(
+        kind,
+        format!("{asked_by} {}: the server's new token is valid for only {} s", min.as_secs(), left.as_secs()),
+    ))
 }

@@ -127,7 +127,8 @@ fn refuse_non_utf8_variables() -> Result<(), Failure> {
     Ok(())
 }
 
-fn profiles_path(m: &ArgMatches) -> Result<PathBuf, Failure> {
+/// The profiles file `--config` names, or the default one.
+pub fn profiles_path(m: &ArgMatches) -> Result<PathBuf, Failure> {
     if let Some(p) = m.get_one::<PathBuf>("config") {
         return Ok(p.clone());
     }
@@ -136,9 +137,8 @@ fn profiles_path(m: &ArgMatches) -> Result<PathBuf, Failure> {
     })
 }
 
-/// The profile `name` of the file at `path`. Profiles are not validated here:
-/// variables and flags may still complete them (a secret from the environment).
-fn profile(path: &Path, name: &str) -> Result<ClientConfig, Failure> {
+/// Every profile of the file at `path` (TOML, or JSON when it ends in `.json`).
+pub fn profiles(path: &Path) -> Result<Profiles, Failure> {
     let shown = path.display();
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::new(ErrorKind::Config, format!("cannot read the profiles file {shown}: {e}")))?;
@@ -147,9 +147,23 @@ fn profile(path: &Path, name: &str) -> Result<ClientConfig, Failure> {
     } else {
         toml::from_str(&text).map_err(|e| e.message().to_owned())
     };
-    let profiles = parsed.map_err(|why| Failure::new(ErrorKind::Config, format!("profiles file {shown}: {why}")))?;
-    profiles
+    parsed.map_err(|why| Failure::new(ErrorKind::Config, format!("profiles file {shown}: {why}")))
+}
+
+/// The profile `name` of the file at `path`. Profiles are not validated here:
+/// variables and flags may still complete them (a secret from the environment).
+fn profile(path: &Path, name: &str) -> Result<ClientConfig, Failure> {
+    profiles(path)?
         .get(name)
         .cloned()
-        .map_err(|e| Failure::new(ErrorKind::Config, format!("profiles file {shown}: {}", e.message())))
+        .map_err(|e| Failure::new(ErrorKind::Config, format!("profiles file {}: {}", path.display(), e.message())))
+}
+
+/// Whether any setting was given as a flag.
+pub fn any_setting_flag(m: &ArgMatches) -> Option<&'static str> {
+    ClientConfig::SCHEMA
+        .iter()
+        .filter(|i| i.kind.in_documents())
+        .find(|i| m.value_source(i.name) == Some(ValueSource::CommandLine))
+        .map(|i| i.name)
 }

@@ -20,7 +20,6 @@ impl Nanos {
         Nanos(self.0.saturating_add(u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)))
     }
 
-    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn saturating_duration_since(self, earlier: Nanos) -> Duration {
         Duration::from_nanos(self.0.saturating_sub(earlier.0))
     }

@@ -194,7 +194,10 @@ impl Entry {
                 rejected: self.rejected.load_full().map(|f| *f),
                 from_server: &from_server,
             };
-            store::obtain(&store).await.map(|t| t.0)
+            let began = std::time::Instant::now();
+            let outcome = store::obtain(&store).await;
+            self.counters.record_fetch(began.elapsed(), outcome.as_ref().err().map(Error::kind));
+            outcome.map(|t| t.0)
         };
         let hold = |e: &Error, consecutive: u32| {
             bump(&self.counters.failures);

@@ -72,7 +72,7 @@ pub use error::{Error, ErrorKind, OAuthErrorBody, Result};
 #[doc(hidden)]
 pub use registry::registry_len;
 pub use secret::Secret;
-pub use stats::Stats;
+pub use stats::{FailuresByKind, LATENCY_BUCKETS, LatencyHistogram, Stats};
 pub use token::Token;
 pub use unverified_jwt::UnverifiedJwt;
 

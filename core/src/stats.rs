@@ -4,6 +4,9 @@
 //! thread: two threads hitting the same token rarely share a cache line.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use crate::error::ErrorKind;
 
 const STRIPES: usize = 16;
 
@@ -55,9 +58,24 @@ pub(crate) struct Counters {
     pub store_waits: AtomicU64,
     pub store_errors: AtomicU64,
     pub store_rejected: AtomicU64,
+    /// Fetches that ended in an error, by [`ErrorKind`] (indexed as `ErrorKind::ALL`).
+    failures_by_kind: [AtomicU64; ErrorKind::ALL.len()],
+    /// How long each fetch took, from its start to its outcome (store hits included).
+    fetch_latency: AtomicHistogram,
 }
 
 impl Counters {
+    /// Records one fetch's duration, and its error's kind when it failed.
+    pub(crate) fn record_fetch(&self, took: Duration, failed: Option<ErrorKind>) {
+        self.fetch_latency.observe(took);
+        if let Some(kind) = failed
+            && let Some(slot) =
+                ErrorKind::ALL.iter().position(|k| *k == kind).and_then(|i| self.failures_by_kind.get(i))
+        {
+            bump(slot);
+        }
+    }
+
     pub(crate) fn snapshot(&self) -> Stats {
         Stats {
             token_requests: self.token_requests.load(Ordering::Relaxed),
@@ -70,6 +88,10 @@ impl Counters {
             store_waits: self.store_waits.load(Ordering::Relaxed),
             store_errors: self.store_errors.load(Ordering::Relaxed),
             store_rejected: self.store_rejected.load(Ordering::Relaxed),
+            failures_by_kind: FailuresByKind(std::array::from_fn(|i| {
+                self.failures_by_kind.get(i).map_or(0, |c| c.load(Ordering::Relaxed))
+            })),
+            fetch_latency: self.fetch_latency.snapshot(),
         }
     }
 }
@@ -108,6 +130,95 @@ pub struct Stats {
     /// Reads of store values that failed authentication (not written with
     /// this client's credential, or tampered with); such values are ignored.
     pub store_rejected: u64,
+    /// Fetches that ended in an error (after their retries), by kind: these
+    /// add up to `failures`.
+    pub failures_by_kind: FailuresByKind,
+    /// How long fetches took, from start to outcome.
+    pub fetch_latency: LatencyHistogram,
+}
+
+/// Failed fetches counted by the [`ErrorKind`] of their error.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FailuresByKind([u64; ErrorKind::ALL.len()]);
+
+impl FailuresByKind {
+    /// Failed fetches whose error was of `kind`.
+    pub fn get(&self, kind: ErrorKind) -> u64 {
+        ErrorKind::ALL.iter().position(|k| *k == kind).and_then(|i| self.0.get(i)).copied().unwrap_or(0)
+    }
+
+    /// Every kind with its count, in [`ErrorKind::ALL`] order (zeros included).
+    pub fn iter(&self) -> impl Iterator<Item = (ErrorKind, u64)> + '_ {
+        ErrorKind::ALL.iter().copied().zip(self.0.iter().copied())
+    }
+}
+
+/// Upper bounds of the [`LatencyHistogram`] buckets: from a loopback answer
+/// (milliseconds) to a slow identity provider's retries (tens of seconds).
+pub const LATENCY_BUCKETS: [Duration; 12] = [
+    Duration::from_millis(5),
+    Duration::from_millis(10),
+    Duration::from_millis(25),
+    Duration::from_millis(50),
+    Duration::from_millis(100),
+    Duration::from_millis(250),
+    Duration::from_millis(500),
+    Duration::from_secs(1),
+    Duration::from_millis(2_500),
+    Duration::from_secs(5),
+    Duration::from_secs(10),
+    Duration::from_secs(30),
+];
+
+/// A histogram of durations over [`LATENCY_BUCKETS`], shaped for exporters
+/// (Prometheus, OpenTelemetry): per-bucket counts plus a sum and a count.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LatencyHistogram {
+    /// Observations per bucket: `buckets[i]` counts those at most
+    /// `LATENCY_BUCKETS[i]` and above the previous bound (not cumulative);
+    /// the last slot counts those above every bound.
+    pub buckets: [u64; LATENCY_BUCKETS.len() + 1],
+    /// All observations.
+    pub count: u64,
+    /// Their sum.
+    pub sum: Duration,
+}
+
+impl LatencyHistogram {
+    /// `(upper bound in seconds, observations in that bucket)`, not
+    /// cumulative, ending with `(f64::INFINITY, observations above every bound)`.
+    pub fn per_bucket(&self) -> impl Iterator<Item = (f64, u64)> + '_ {
+        let bounds = LATENCY_BUCKETS.iter().map(Duration::as_secs_f64).chain([f64::INFINITY]);
+        bounds.zip(self.buckets)
+    }
+}
+
+/// The live form of [`LatencyHistogram`]: a fetch is rare next to cache hits,
+/// so plain atomics serve.
+#[derive(Default)]
+struct AtomicHistogram {
+    buckets: [AtomicU64; LATENCY_BUCKETS.len() + 1],
+    sum_nanos: AtomicU64,
+}
+
+impl AtomicHistogram {
+    fn observe(&self, took: Duration) {
+        let i = LATENCY_BUCKETS.iter().position(|bound| took <= *bound).unwrap_or(LATENCY_BUCKETS.len());
+        if let Some(b) = self.buckets.get(i) {
+            bump(b);
+        }
+        self.sum_nanos.fetch_add(u64::try_from(took.as_nanos()).unwrap_or(u64::MAX), Ordering::Relaxed);
+    }
+
+    fn snapshot(&self) -> LatencyHistogram {
+        let buckets: [u64; LATENCY_BUCKETS.len() + 1] =
+            std::array::from_fn(|i| self.buckets.get(i).map_or(0, |b| b.load(Ordering::Relaxed)));
+        LatencyHistogram {
+            count: buckets.iter().sum(),
+            buckets,
+            sum: Duration::from_nanos(self.sum_nanos.load(Ordering::Relaxed)),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -135,5 +246,26 @@ mod tests {
         distinct.sort_unstable();
         distinct.dedup();
         assert!(distinct.len() >= 3, "8 threads landed on stripes {stripes:?}");
+    }
+
+    #[test]
+    fn fetches_land_in_their_bucket_and_failures_under_their_kind() {
+        let c = Counters::default();
+        c.record_fetch(Duration::from_millis(5), None); // on a bound: that bucket
+        c.record_fetch(Duration::from_millis(7), Some(ErrorKind::OAuth));
+        c.record_fetch(Duration::from_secs(60), Some(ErrorKind::OAuth));
+        c.record_fetch(Duration::from_secs(1), Some(ErrorKind::Timeout));
+        let s = c.snapshot();
+        let h = s.fetch_latency;
+        assert_eq!((h.count, h.buckets[0], h.buckets[1], h.buckets[7], h.buckets[12]), (4, 1, 1, 1, 1));
+        assert_eq!(h.sum, Duration::from_millis(61_012));
+        let per_bucket: Vec<(f64, u64)> = h.per_bucket().collect();
+        assert_eq!(per_bucket.len(), 13);
+        assert_eq!(per_bucket[0], (0.005, 1));
+        assert_eq!(per_bucket[7], (1.0, 1));
+        assert_eq!(per_bucket[12], (f64::INFINITY, 1));
+        assert_eq!(s.failures_by_kind.get(ErrorKind::OAuth), 2);
+        assert_eq!(s.failures_by_kind.get(ErrorKind::Timeout), 1);
+        assert_eq!(s.failures_by_kind.iter().map(|(_, n)| n).sum::<u64>(), 3);
     }
 }

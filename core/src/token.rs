@@ -81,6 +81,18 @@ impl Token {
         clock::now() >= self.0.expire_at
     }
 
+    /// How long until this token turns stale, when the next caller starts a
+    /// background refresh (zero once it is stale). Long-running holders such as
+    /// the agent sleep this long before asking again, to keep a token fresh.
+    pub fn refresh_due_in(&self) -> Duration {
+        self.0.stale_at.saturating_duration_since(clock::now())
+    }
+
+    /// How long this token is still served by the cache (zero once it is not).
+    pub fn served_for(&self) -> Duration {
+        self.0.expire_at.saturating_duration_since(clock::now())
+    }
+
     /// The value of an `Authorization` header carrying this token: `"<prefix> <token>"`,
     /// or the bare token when `prefix` is empty.
     pub fn header_value(&self, prefix: &str) -> String {

@@ -62,6 +62,8 @@ fn callers_never_wait_after_the_first_fetch_and_never_get_expired_tokens() {
     assert_eq!(stats.failures, 0);
     assert_eq!(stats.token_requests, stats.fetches);
     assert_eq!(stats.token_requests, server.request_count(&id));
+    assert_eq!(stats.fetch_latency.count, stats.fetches);
+    assert!(stats.fetch_latency.sum > Duration::ZERO);
     assert!(stats.cache_hits + 1 >= calls.load(Ordering::Relaxed), "{stats:?}");
 }
 
@@ -85,6 +87,9 @@ fn a_failing_background_refresh_keeps_serving_the_valid_token_and_recovers() {
     assert!(stats.failures >= 1, "a background refresh was tried and failed: {stats:?}");
     assert!(stats.token_requests <= 3, "refresh attempts back off instead of hammering: {stats:?}");
     assert_eq!(stats.waits, 1);
+    // Exporters see the failures by kind, and every fetch timed.
+    assert_eq!(stats.failures_by_kind.get(ooauthcc_core::ErrorKind::HttpStatus), stats.failures, "{stats:?}");
+    assert_eq!(stats.fetch_latency.count, stats.fetches, "{stats:?}");
 
     // Past the cache's expiry, callers get the outage's error, never the old token.
     std::thread::sleep(Duration::from_millis(200));
