@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt as _, Empty};
+use http_body_util::{BodyExt as _, Full};
 use hyper::client::conn::http1::SendRequest;
 use hyper_util::rt::TokioIo;
 
@@ -129,8 +129,8 @@ impl Drop for AgentProcess {
 }
 
 /// Opens a keep-alive HTTP/1.1 connection.
-pub async fn connect(via: &Via) -> SendRequest<Empty<Bytes>> {
-    async fn handshake<S>(stream: S) -> SendRequest<Empty<Bytes>>
+pub async fn connect(via: &Via) -> SendRequest<Full<Bytes>> {
+    async fn handshake<S>(stream: S) -> SendRequest<Full<Bytes>>
     where
         S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
     {
@@ -148,14 +148,19 @@ pub async fn connect(via: &Via) -> SendRequest<Empty<Bytes>> {
     }
 }
 
-/// Sends `method path` on an open connection.
-pub async fn send(conn: &mut SendRequest<Empty<Bytes>>, via: &Via, method: &str, path: &str) -> Reply {
+/// Sends `method path` on an open connection (with the bearer secret on HTTP).
+pub async fn send(conn: &mut SendRequest<Full<Bytes>>, via: &Via, method: &str, path: &str) -> Reply {
     let mut req = hyper::Request::builder().method(method).uri(path).header("host", "agent");
     if let Via::Http(_, Some(bearer)) = via {
         req = req.header("authorization", format!("Bearer {bearer}"));
     }
+    send_request(conn, req.body(Full::default()).unwrap()).await
+}
+
+/// Sends a prepared request on an open connection.
+pub async fn send_request(conn: &mut SendRequest<Full<Bytes>>, req: hyper::Request<Full<Bytes>>) -> Reply {
     conn.ready().await.unwrap();
-    let resp = conn.send_request(req.body(Empty::new()).unwrap()).await.unwrap();
+    let resp = conn.send_request(req).await.unwrap();
     let status = resp.status().as_u16();
     let content_type = resp.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
     let body = resp.into_body().collect().await.unwrap().to_bytes();
