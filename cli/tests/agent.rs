@@ -364,3 +364,20 @@ fn a_bad_start_is_refused_with_a_clear_message_and_nothing_deleted() {
     assert!(err.contains("another agent"), "{err}");
     assert_eq!(get(&first.unix(), "/v1/token/p").status, 200);
 }
+
+#[test]
+fn two_agents_sharing_a_file_store_make_one_token_request() {
+    let server = server(&["shared"]);
+    let store = tempdir("store");
+    let extra = format!("store_url = \"file://{}\"", store.display());
+    let toml = profiles(&server, &[("p", "shared", &extra)]);
+    let (a_dir, b_dir) = (tempdir("fleet-a"), tempdir("fleet-b"));
+    let a = AgentProcess::start(&a_dir, &toml, false, &[]);
+    let b = AgentProcess::start(&b_dir, &toml, false, &[]);
+    let from_a = json(&get(&a.unix(), "/v1/token/p").body);
+    let from_b = json(&get(&b.unix(), "/v1/token/p").body);
+    assert_eq!(from_a["access_token"], from_b["access_token"]);
+    assert_eq!(server.request_count("shared"), 1, "the second agent took the first one's token from the store");
+    let metrics = get(&b.unix(), "/metrics").body;
+    assert!(metrics.contains(r#"ooauthcc_store_hits_total{profile="p"} 1"#), "{metrics}");
+}
