@@ -42,6 +42,10 @@ if [ -z "${OOAUTHCC_OIDC_PROVIDER_DIR:-}" ]; then
   export OOAUTHCC_OIDC_PROVIDER_DIR
 fi
 
+echo "== python: the command-line tool, for the exec-credential schema test"
+cargo build --quiet -p ooauthcc-cli
+export OOAUTHCC_CLI="$CARGO_TARGET_DIR/debug/ooauthcc"
+
 echo "== python: pytest (against the installed package)"
 cd python
 pytest

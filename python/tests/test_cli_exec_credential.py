@@ -25,8 +25,10 @@ SCHEMA = REPO / "cli" / "tests" / "exec-credential.v1.schema.json"
 
 @pytest.fixture(scope="module")
 def cli() -> Path:
-    # A no-op when the test suite's `cargo test` has built it already.
-    subprocess.run(["cargo", "build", "--quiet", "-p", "ooauthcc-cli"], cwd=REPO, check=True)
+    # scripts/test-python.sh builds it and says where; without it, build it here.
+    if "OOAUTHCC_CLI" in os.environ:
+        return Path(os.environ["OOAUTHCC_CLI"])
+    subprocess.run(["cargo", "build", "--quiet", "-p", "ooauthcc-cli"], cwd=REPO, check=True, timeout=1800)
     target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
     return target / "debug" / "ooauthcc"
 
@@ -38,6 +40,7 @@ def validator() -> Draft202012Validator:
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
+@pytest.mark.timeout(1800)  # the fixture may build the tool
 def test_exec_credential_passes_the_schema_check(
     server: AuthServer, client_id: str, cli: Path, validator: Draft202012Validator
 ) -> None:
