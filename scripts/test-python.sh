@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Python package's tests: builds the wheel from python/ with pip (maturin),
+# The Python package's tests: builds the wheel and sdist (scripts/build-wheel.sh),
 # installs it into a virtualenv, then checks the hand-written stubs against
 # the installed module (mypy.stubtest), type-checks the package and the tests
 # (mypy --strict), and runs pytest against the installed package and the
@@ -25,9 +25,12 @@ python -m pip install -q --disable-pip-version-check \
   "maturin>=1.9,<2" pytest pytest-timeout pytest-asyncio requests httpx mypy \
   jsonschema rfc3339-validator types-jsonschema
 
-echo "== python: pip install ./python (maturin, profile $profile, target dir $CARGO_TARGET_DIR)"
-MATURIN_PEP517_ARGS="--profile $profile" \
-  python -m pip install -q --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps ./python
+echo "== python: the wheel and sdist (scripts/build-wheel.sh, profile $profile, target dir $CARGO_TARGET_DIR)"
+dist="$CARGO_TARGET_DIR/python-dist"
+OOAUTHCC_PY_PROFILE="$profile" OOAUTHCC_BUILD_VENV="$venv" scripts/build-wheel.sh "$dist"
+OOAUTHCC_WHEEL="$(ls "$dist"/ooauthcc-*.whl)"
+export OOAUTHCC_WHEEL
+python -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$OOAUTHCC_WHEEL"
 
 echo "== python: mypy.stubtest (the .pyi stubs against the installed native module)"
 # From the repository root, so the installed package is checked, not python/ooauthcc.
