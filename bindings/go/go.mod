@@ -1,0 +1,3 @@
+module ooauthcc.example/ooauthcc
+
+go 1.19
