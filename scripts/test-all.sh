@@ -52,5 +52,8 @@ cargo test --workspace --all-features
 step "C ABI (header freshness, packaging, C/C++ tests and examples, valgrind, ctypes)"
 ./scripts/test-c.sh
 
-step "Python package (pip install ./python, stubtest, mypy --strict, pytest)"
+step "Python package (wheel, stubtest, mypy --strict, pytest)"
 ./scripts/test-python.sh
+
+step "language bindings over the C ABI (bindings/*: Go, Node.js, Ruby, Java)"
+./scripts/test-bindings.sh
