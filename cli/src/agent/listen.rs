@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use ooauthcc_core::ErrorKind;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, UnixListener};
@@ -19,6 +19,9 @@ use super::Agent;
 use super::options::Access;
 use super::respond;
 use crate::failure::Failure;
+
+/// How long a connection may take to send a request's head.
+const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Who is on the other end of a connection, as far as authorisation goes.
 #[derive(Debug, Clone, Copy)]
@@ -165,7 +168,12 @@ where
     let service = service_fn(move |req| respond::handle(Arc::clone(&agent), peer, req));
     tokio::spawn(async move {
         let Connections { mut stop, alive } = conns;
-        let conn = http1::Builder::new().max_buf_size(64 * 1024).serve_connection(TokioIo::new(stream), service);
+        // A client that never finishes its request head is cut off, not kept.
+        let conn = http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(HEADER_READ_TIMEOUT)
+            .max_buf_size(64 * 1024)
+            .serve_connection(TokioIo::new(stream), service);
         let mut conn = std::pin::pin!(conn);
         let ended = tokio::select! {
             ended = conn.as_mut() => ended,
