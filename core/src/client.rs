@@ -117,6 +117,17 @@ impl Client {
         Ok(())
     }
 
+    /// A token without ever waiting: the cached one if it may be served (a
+    /// stale one's background renewal starts, as [`Client::get_token`] would),
+    /// or `Ok(None)` when the cache has none — then the one shared fetch is
+    /// under way (started here if no caller had), and a later call gets its
+    /// token. The error of a fetch that just failed is returned (for the
+    /// failure's hold time) rather than `None`. For event loops that poll, and
+    /// for bindings answering from the caller's thread.
+    pub fn try_get_token(&self) -> Result<Option<Token>> {
+        self.entry.try_get()
+    }
+
     /// The cached token if it may still be served, without fetching.
     pub fn cached_token(&self) -> Option<Token> {
         self.entry.cached()

@@ -67,6 +67,14 @@ impl Lifetimes for TokenInner {
 
 type Flight = single_flight::Flight<Production>;
 
+/// What a caller without a fresh token gets at once.
+enum Now {
+    /// A token to serve.
+    Token(Token),
+    /// The fetch under way, to wait for.
+    Wait(Arc<Flight>),
+}
+
 pub(crate) struct Entry {
     /// The current token, the flight and the remembered failure.
     life: Lifecycle<Production>,
@@ -134,21 +142,44 @@ impl Entry {
         let start = tokio::time::Instant::now();
         let deadline = start.checked_add(timeout).unwrap_or_else(|| start + Duration::from_secs(100 * 365 * 86_400));
         let slot = runtime::slot()?;
+        match self.begin(&slot)? {
+            Now::Token(t) => Ok(t),
+            Now::Wait(flight) => {
+                bump(&self.counters.waits);
+                self.wait(&flight, deadline, timeout, &slot).await
+            }
+        }
+    }
+
+    /// A token the cache may serve now (a stale one's renewal then starts),
+    /// or `None` when there is none and a fetch is under way (started here
+    /// if need be): never waits. A remembered failure is returned as such.
+    pub(crate) fn try_get(self: &Arc<Self>) -> Result<Option<Token>> {
+        if let Some(t) = self.fresh() {
+            return Ok(Some(t));
+        }
+        let slot = runtime::slot()?;
+        Ok(match self.begin(&slot)? {
+            Now::Token(t) => Some(t),
+            Now::Wait(_) => None,
+        })
+    }
+
+    /// The cache's answer for a caller without a fresh token, starting the
+    /// fetch (or background renewal) it calls for.
+    fn begin(self: &Arc<Self>, slot: &Slot) -> Result<Now> {
         let begin = self.life.begin(slot.generation);
         if let Some(started) = begin.started {
-            self.spawn_flight(started, &slot);
+            self.spawn_flight(started, slot);
         }
         match begin.answer {
             // Stale: served now, renewed behind the caller's back (the flight just spawned).
             Answer::Serve(t) => {
                 self.counters.cache_hits.incr();
-                Ok(Token(t))
+                Ok(Now::Token(Token(t)))
             }
             Answer::Fail(e) => Err(e),
-            Answer::Wait(flight) => {
-                bump(&self.counters.waits);
-                self.wait(&flight, deadline, timeout, &slot).await
-            }
+            Answer::Wait(flight) => Ok(Now::Wait(flight)),
         }
     }
 

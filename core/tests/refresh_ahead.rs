@@ -109,3 +109,58 @@ fn a_failing_background_refresh_keeps_serving_the_valid_token_and_recovers() {
     assert_ne!(fresh.access_token(), first.access_token());
     assert!(server.is_valid_token(fresh.access_token()));
 }
+
+/// Polls `try_get_token` until it answers something other than "under way".
+fn poll(client: &Client) -> ooauthcc_core::Result<ooauthcc_core::Token> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(t) = client.try_get_token()? {
+            return Ok(t);
+        }
+        assert!(Instant::now() < deadline, "no answer from try_get_token within 10 s");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn try_get_token_never_waits_starts_one_fetch_and_renews_a_stale_token() {
+    let id = unique_id("tryget");
+    let server = server_for(&id);
+    server.set_latency(Duration::from_millis(300));
+    server.set_token_lifetime(Duration::from_secs(4));
+    // Served for 2 s from the request; stale from exactly 1 s.
+    let client = Client::new(config(&server, &id).with_refresh_ahead(0.5).with_refresh_jitter(0.0)).unwrap();
+
+    // An empty cache: every caller hears "under way" at once; one fetch between them.
+    let started = Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..16 {
+            s.spawn(|| assert!(client.try_get_token().unwrap().is_none()));
+        }
+    });
+    assert!(started.elapsed() < Duration::from_millis(250), "try_get_token waited: {:?}", started.elapsed());
+    let first = poll(&client).unwrap();
+    assert_eq!(server.request_count(&id), 1);
+    assert_eq!(client.stats().waits, 0, "nobody waited");
+
+    // Stale (~1.4 s after the request was sent): still served, its renewal started.
+    std::thread::sleep(Duration::from_millis(1100));
+    let stale = client.try_get_token().unwrap().expect("a stale token is still served");
+    assert_eq!(stale.access_token(), first.access_token());
+    std::thread::sleep(Duration::from_millis(400));
+    let renewed = poll(&client).unwrap();
+    assert_ne!(renewed.access_token(), first.access_token());
+    assert_eq!((server.request_count(&id), client.stats().background_refreshes), (2, 1));
+}
+
+#[test]
+fn try_get_token_reports_the_failure_of_the_fetch_it_started() {
+    let id = unique_id("tryget-fail");
+    let server = server_for(&id);
+    let client = Client::new(config(&server, &id).with_client_secret("wrong").with_max_retries(0)).unwrap();
+    let e = poll(&client).unwrap_err();
+    assert_eq!((e.kind(), e.oauth_error()), (ooauthcc_core::ErrorKind::OAuth, Some("invalid_client")));
+    // Remembered for its hold time: asking again sends nothing.
+    assert!(client.try_get_token().is_err());
+    assert_eq!(server.request_count(&id), 1);
+}
