@@ -1011,6 +1011,22 @@ ooauthcc_status ooauthcc_client_cached_token(const struct ooauthcc_client *clien
                                              struct ooauthcc_error **err);
 
 /**
+ * A token without ever blocking: the cached one when it may be served (one
+ * due for renewal too: its renewal then starts, as `ooauthcc_client_get_token`
+ * would), else NULL while the one shared fetch runs — started by this call
+ * when no caller had. Ask again later (or wait with
+ * `ooauthcc_client_get_token_async`). For event loops that poll.
+ *
+ * On `OOAUTHCC_STATUS_OK`, `*out` is a token reference you free with
+ * `ooauthcc_token_free`, or NULL (a fetch is under way). Errors:
+ * `NULL_ARGUMENT` (`client` or `out`); the error of a fetch that just failed,
+ * for as long as the library holds off after it (as `get_token` returns it).
+ */
+ooauthcc_status ooauthcc_client_try_get_token(const struct ooauthcc_client *client,
+                                              struct ooauthcc_token **out,
+                                              struct ooauthcc_error **err);
+
+/**
  * Compare-and-invalidate: drops the cached token only if it is
  * `access_token` — the one a resource server just rejected with 401 — so that
  * many callers reporting the same token cause one refetch, and a late report
@@ -1044,6 +1060,45 @@ const char *ooauthcc_client_query_param(const struct ooauthcc_client *client);
 ooauthcc_status ooauthcc_client_check_destination(const struct ooauthcc_client *client,
                                                   const char *url,
                                                   struct ooauthcc_error **err);
+
+/* Without blocking a thread: a completion callback ------------------------ */
+
+/**
+ * The completion of `ooauthcc_client_get_token_async`: `user_data` as given,
+ * then either `OOAUTHCC_STATUS_OK` with `token` (a reference you free with
+ * `ooauthcc_token_free`; `error` is NULL), or the failure's status with
+ * `error` (free it with `ooauthcc_error_free`; `token` is NULL).
+ */
+typedef void (*ooauthcc_token_callback)(void *user_data,
+                                        ooauthcc_status status,
+                                        struct ooauthcc_token *token,
+                                        struct ooauthcc_error *error);
+
+/**
+ * Gets a token without blocking: `callback` is called exactly once with the
+ * token or the error, as `ooauthcc_client_get_token(client, timeout_ms, …)`
+ * would have returned them. When the cache can serve a token, the callback
+ * runs on the calling thread before this function returns; otherwise on a
+ * library thread once the one shared fetch ends (or `timeout_ms` passes:
+ * `OOAUTHCC_TIMEOUT_CONFIGURED` (0) is the config's `get_timeout`,
+ * `OOAUTHCC_TIMEOUT_FOREVER` no limit). Any number of calls may wait at once
+ * without holding a thread each.
+ *
+ * The callback must return quickly and must not block; on a library thread it
+ * must not call `ooauthcc_client_get_token` (that returns `USAGE` there), but
+ * may call this function or `ooauthcc_client_try_get_token`. It must not
+ * throw (C++) or `longjmp`. `user_data` stays yours: the library only passes
+ * it back (free it in the callback, or after it ran).
+ *
+ * Returns `OOAUTHCC_STATUS_OK` when the callback was called or will be.
+ * Otherwise it is never called: `NULL_ARGUMENT` (`client` or `callback`),
+ * `INTERNAL` when the library's runtime cannot start.
+ */
+ooauthcc_status ooauthcc_client_get_token_async(const struct ooauthcc_client *client,
+                                                uint64_t timeout_ms,
+                                                ooauthcc_token_callback callback,
+                                                void *user_data,
+                                                struct ooauthcc_error **err);
 
 /* Statistics -------------------------------------------------------------- */
 

@@ -58,13 +58,27 @@ impl ClientHandle {
         if let Some(handle) = self.fresh_handle() {
             return Ok(handle);
         }
-        let token = match timeout_ms {
-            OOAUTHCC_TIMEOUT_CONFIGURED => self.client.get_token_blocking()?,
-            // Core treats a deadline it cannot represent as "no deadline".
-            OOAUTHCC_TIMEOUT_FOREVER => self.client.get_token_blocking_with_timeout(Duration::MAX)?,
-            ms => self.client.get_token_blocking_with_timeout(Duration::from_millis(ms))?,
-        };
+        let token = self.client.get_token_blocking_with_timeout(self.timeout(timeout_ms))?;
         Ok(self.handle_for(token))
+    }
+
+    /// How long a call given `timeout_ms` (or an `OOAUTHCC_TIMEOUT_*` value) waits.
+    pub(crate) fn timeout(&self, timeout_ms: u64) -> Duration {
+        match timeout_ms {
+            OOAUTHCC_TIMEOUT_CONFIGURED => self.client.get_timeout(),
+            // Core treats a deadline it cannot represent as "no deadline".
+            OOAUTHCC_TIMEOUT_FOREVER => Duration::MAX,
+            ms => Duration::from_millis(ms),
+        }
+    }
+
+    /// A token handle without waiting: the cached token when it may be served
+    /// (a stale one's renewal starts), else `None` while the shared fetch runs.
+    pub(crate) fn try_get(&self) -> Result<Option<Arc<TokenHandle>>, Error> {
+        if let Some(handle) = self.fresh_handle() {
+            return Ok(Some(handle));
+        }
+        Ok(self.client.try_get_token()?.map(|token| self.handle_for(token)))
     }
 
     /// The handle of the token the cache may still serve (fresh or due for
@@ -258,6 +272,30 @@ pub unsafe extern "C" fn ooauthcc_client_cached_token(
         // SAFETY: `client` is NULL or a live client reference; `out` NULL or writable (C contract).
         let (c, out) = unsafe { (client_ref(client)?, Out::new(out, "out")?) };
         out.put(c.cached().map_or(std::ptr::null_mut(), TokenHandle::into_ptr));
+        Ok(())
+    })
+}
+
+/// A token without ever blocking: the cached one when it may be served (one
+/// due for renewal too: its renewal then starts, as `ooauthcc_client_get_token`
+/// would), else NULL while the one shared fetch runs — started by this call
+/// when no caller had. Ask again later (or wait with
+/// `ooauthcc_client_get_token_async`). For event loops that poll.
+///
+/// On `OOAUTHCC_STATUS_OK`, `*out` is a token reference you free with
+/// `ooauthcc_token_free`, or NULL (a fetch is under way). Errors:
+/// `NULL_ARGUMENT` (`client` or `out`); the error of a fetch that just failed,
+/// for as long as the library holds off after it (as `get_token` returns it).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ooauthcc_client_try_get_token(
+    client: *const ooauthcc_client,
+    out: *mut *mut ooauthcc_token,
+    err: *mut *mut ooauthcc_error,
+) -> ooauthcc_status {
+    ffi_status_boundary!(err, {
+        // SAFETY: `client` is NULL or a live client reference; `out` NULL or writable (C contract).
+        let (c, out) = unsafe { (client_ref(client)?, Out::new(out, "out")?) };
+        out.put(c.try_get()?.map_or(std::ptr::null_mut(), TokenHandle::into_ptr));
         Ok(())
     })
 }

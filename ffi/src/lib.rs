@@ -45,6 +45,7 @@ mod handle;
 mod strings;
 
 pub mod client;
+pub mod client_async;
 pub mod config;
 pub mod config_callback;
 pub mod config_credentials;

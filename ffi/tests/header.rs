@@ -59,7 +59,11 @@ const SECTIONS: &[Section] = &[
     Section {
         title: "Client",
         about: "ooauthcc_client: gets tokens for one configuration; thread-safe, refcounted.",
-        files: &[("client.rs", "Building a client, getting tokens"), ("stats.rs", "Statistics")],
+        files: &[
+            ("client.rs", "Building a client, getting tokens"),
+            ("client_async.rs", "Without blocking a thread: a completion callback"),
+            ("stats.rs", "Statistics"),
+        ],
     },
     Section {
         title: "Token",
