@@ -14,6 +14,11 @@
 # libooauthcc_testing.a and ooauthcc-testing.pc, for tests:
 #   cc test.c $(pkg-config --cflags --libs ooauthcc-testing)   # -looauthcc_testing -looauthcc
 # And the command-line tool, PREFIX/bin/ooauthcc (README, "Command line").
+# Also the C++17 header PREFIX/include/ooauthcc.hpp, and a CMake package,
+# PREFIX/lib/cmake/ooauthcc/ooauthccConfig.cmake and ooauthccConfigVersion.cmake
+# (relocatable; imported targets ooauthcc::ooauthcc, ooauthcc::ooauthcc_static
+# and ooauthcc::testing): find_package(ooauthcc 0.2 REQUIRED). Installing needs
+# no cmake.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -68,6 +73,25 @@ ln -sf "libooauthcc_testing.so.$abi" "$prefix/lib/libooauthcc_testing.so"
 install -m 644 "$built/libooauthcc_testing.a" "$prefix/lib/libooauthcc_testing.a"
 sed -e "s|@PREFIX@|$prefix|" -e "s|@VERSION@|$version|" -e "s|@LIBS_PRIVATE@|$libs_private|" \
   ffi-testing/ooauthcc-testing.pc.in > "$prefix/lib/pkgconfig/ooauthcc-testing.pc"
+install -m 644 include/ooauthcc.hpp "$prefix/include/ooauthcc.hpp"
+
+# The CMake package. Its paths are computed from its own location; the
+# system libraries of the static target are the .pc file's Libs.private
+# (`-lfoo` becomes `foo`, a CMake list).
+cmake_libs=""
+for word in $libs_private; do
+  case $word in -l*) word=${word#-l} ;; esac
+  cmake_libs="${cmake_libs:+$cmake_libs;}$word"
+done
+minor=${version#*.}
+minor=${minor%%.*}
+install -d "$prefix/lib/cmake/ooauthcc"
+sed -e "s|@VERSION@|$version|g" -e "s|@ABI@|$abi|g" -e "s|@LIBS_PRIVATE@|$cmake_libs|g" \
+  ffi/cmake/ooauthccConfig.cmake.in > "$prefix/lib/cmake/ooauthcc/ooauthccConfig.cmake"
+sed -e "s|@VERSION@|$version|g" -e "s|@MAJOR@|$major|g" -e "s|@MINOR@|$minor|g" \
+  -e "s|@SIZEOF_VOID_P@|$(($(getconf LONG_BIT) / 8))|g" \
+  ffi/cmake/ooauthccConfigVersion.cmake.in > "$prefix/lib/cmake/ooauthcc/ooauthccConfigVersion.cmake"
+
 install -d "$prefix/bin"
 install -m 755 "$built/ooauthcc" "$prefix/bin/ooauthcc"
 echo "installed ooauthcc $version ($profile) into $prefix"

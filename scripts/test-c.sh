@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The C ABI test suite: header freshness and unit tests (cargo), packaging
-# (install into a scratch prefix: soname, nodelete, pkg-config, static link),
-# the C/C++ test programs and examples (gcc/g++, warnings are errors) —
+# (install into a scratch prefix: soname, nodelete, pkg-config, static link;
+# the CMake package, used by tests/c/cmake-consumer from a moved copy of that
+# prefix), the C/C++ test programs and examples (gcc/g++, warnings are
+# errors; test_cpp_raii tests the C++ RAII header ooauthcc.hpp) —
 # among them mutual TLS, credential callbacks, every row of RELIABILITY.md and
 # every request-shaping setting checked on the wire (test_settings_on_wire) —
 # all of them again under valgrind, and a Python ctypes smoke test of the raw ABI.
@@ -9,8 +11,9 @@
 #   scripts/test-c.sh                  # everything (about 2-3 minutes on 2 cores)
 #   OOAUTHCC_VALGRIND=0 scripts/test-c.sh   # skip the valgrind pass
 #
-# Needs cargo, gcc, g++, pkg-config, python3 and valgrind (installed with
-# apt-get when missing and running as root). Exits non-zero on any failure.
+# Needs cargo, gcc, g++, pkg-config, python3, cmake and valgrind (cmake and
+# valgrind installed with apt-get when missing and running as root). Exits
+# non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -71,11 +74,13 @@ static_libs="-Wl,-Bstatic -looauthcc -Wl,-Bdynamic -looauthcc_testing -Wl,-rpath
 
 echo "== compile (gcc -std=c11 / g++ -std=c++17, -Wall -Wextra -Werror)"
 c_programs=(test_basic test_errors test_args test_herd test_fork test_mtls test_secret_callback test_fault_matrix
-  test_store test_sigpipe test_settings_on_wire test_oidc_provider)
+  test_store test_sigpipe test_settings_on_wire test_oidc_provider test_async)
 for name in "${c_programs[@]}"; do
   gcc -std=c11 -Wall -Wextra -Werror -g $cflags -o "$work/$name" "tests/c/$name.c" $libs
 done
 g++ -std=c++17 -Wall -Wextra -Werror -g $cflags -o "$work/test_cpp" tests/c/test_cpp.cpp $libs
+# The RAII header, as installed next to ooauthcc.h (PREFIX/include/ooauthcc.hpp).
+g++ -std=c++17 -Wall -Wextra -Werror -g $cflags -o "$work/test_cpp_raii" tests/c/test_cpp_raii.cpp $libs
 gcc -std=c11 -Wall -Wextra -Werror -g $cflags -o "$work/example_c" tests/c/examples/example.c $libs
 g++ -std=c++17 -Wall -Wextra -Werror -g $cflags -o "$work/example_cpp" tests/c/examples/example.cpp $libs
 gcc -std=c11 -Wall -Wextra -Werror $cflags -o "$work/example_static" tests/c/examples/example.c \
@@ -87,7 +92,46 @@ if ldd "$work/example_static" | grep -q 'libooauthcc\.so'; then
   echo "example_static is linked to the shared library" >&2
   exit 1
 fi
-programs=("${c_programs[@]}" test_cpp example_c example_cpp example_static)
+programs=("${c_programs[@]}" test_cpp test_cpp_raii example_c example_cpp example_static)
+
+# The CMake package: a project of its own (tests/c/cmake-consumer) finds it with
+# find_package(ooauthcc 0.2 REQUIRED), links ooauthcc::ooauthcc (C and C++,
+# through ooauthcc.hpp) and ooauthcc::ooauthcc_static, and checks which
+# versions find_package accepts. It builds against a moved copy of the prefix
+# (hard links): the package computes its paths from its own location.
+cmake_build="$work/cmake-consumer"
+cmake_programs=()
+if [ -n "${OOAUTHCC_C_SANITIZE:-}" ]; then
+  echo "== CMake package: skipped (it is built without sanitizers; the pass without them builds it)"
+else
+  if ! command -v cmake > /dev/null && command -v apt-get > /dev/null && [ "$(id -u)" = 0 ]; then
+    echo "== installing cmake"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cmake) > /dev/null
+  fi
+  command -v cmake > /dev/null || { echo "cmake is required for the CMake package test" >&2; exit 1; }
+  echo "== CMake package: tests/c/cmake-consumer against a moved copy of the prefix ($(cmake --version | head -n 1))"
+  if grep -rl "$prefix" "$prefix/lib/cmake"; then
+    echo "the CMake package names its install prefix (above): it is not relocatable" >&2
+    exit 1
+  fi
+  moved="$work/prefix-moved"
+  cp -al "$prefix" "$moved"
+  if ! { cmake -S tests/c/cmake-consumer -B "$cmake_build" -DCMAKE_PREFIX_PATH="$moved" -DOOAUTHCC_CHECK_VERSIONS=ON \
+    && cmake --build "$cmake_build" -j 2; } > "$work/cmake-consumer.log" 2>&1; then
+    echo "the CMake consumer did not configure or build; its output:" >&2
+    tail -n 40 "$work/cmake-consumer.log" >&2
+    exit 1
+  fi
+  sed -n 's/^-- \(ooauthcc.*\)/   \1/p' "$work/cmake-consumer.log" # the package found, the version checks
+  ldd "$cmake_build/consumer_shared" | grep -q "=> $moved/lib/libooauthcc.so.$abi " \
+    || { echo "consumer_shared does not load $moved/lib/libooauthcc.so.$abi:" >&2; ldd "$cmake_build/consumer_shared" >&2; exit 1; }
+  if ldd "$cmake_build/consumer_static" | grep -q 'libooauthcc\.so'; then
+    echo "consumer_static (ooauthcc::ooauthcc_static) is linked to the shared library" >&2
+    exit 1
+  fi
+  echo "   built consumer_shared, consumer_static (no libooauthcc.so), consumer_cpp from $moved"
+  cmake_programs=(consumer_shared consumer_static consumer_cpp)
+fi
 # The arguments of the programs that need some (fixtures, the table they check).
 declare -A args=(
   [test_mtls]="$PWD/core/tests/fixtures/tls"
@@ -129,6 +173,9 @@ for name in "${programs[@]}"; do
   fi
   # shellcheck disable=SC2086 # the arguments are paths without spaces, split on purpose
   run "$name" "$work/$name" ${args[$name]:-}
+done
+for name in ${cmake_programs[@]+"${cmake_programs[@]}"}; do
+  run "cmake:$name" "$cmake_build/$name"
 done
 
 echo "== C against the third-party authorization server (npm oidc-provider)"
@@ -187,6 +234,10 @@ if [ "${OOAUTHCC_VALGRIND:-1}" != "0" ] && [ -z "${OOAUTHCC_C_SANITIZE:-}" ]; th
       run "valgrind:$name" "${vg[@]}" --leak-check=full --errors-for-leak-kinds=definite "$work/$name" ${args[$name]:-}
     fi
   done
+  # The C++ consumer of the installed package (the C ones are example_c's code paths).
+  if [ ${#cmake_programs[@]} -gt 0 ]; then
+    run "valgrind:cmake:consumer_cpp" "${vg[@]}" --leak-check=full --errors-for-leak-kinds=definite "$cmake_build/consumer_cpp"
+  fi
 fi
 
 echo

@@ -2,8 +2,8 @@
  * Tokens without blocking a thread: ooauthcc_client_get_token_async (a
  * completion callback) and ooauthcc_client_try_get_token (poll).
  *
- * - 200 async calls on an empty cache (the server slow) return at once, hold
- *   no thread each, and complete with one token from ONE request;
+ * - 200 async calls on an empty cache (the server slow) all return before it
+ *   answers, hold no thread each, and complete with one token from ONE request;
  * - on a cached token the callback runs on the calling thread, before the
  *   call returns;
  * - a wrong secret completes every waiting call with OAUTH / invalid_client,
@@ -76,20 +76,18 @@ static uint64_t stat_of(const ooauthcc_client *c, ooauthcc_stat which) {
 
 static void herd_on_an_empty_cache(void) {
     ooauthcc_test_server *server = start_server("async-app", "async-secret");
-    TRY(ooauthcc_test_server_set_latency_ms, server, 300);
+    /* Slow enough that 200 calls return before it answers, even under valgrind. */
+    TRY(ooauthcc_test_server_set_latency_ms, server, 3000);
     ooauthcc_config *cfg = config_for(server, "async-app", "async-secret");
     ooauthcc_client *client = client_from(cfg);
     struct outcome o;
     init(&o);
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
     for (int i = 0; i < CALLS; i++) {
         TRY(ooauthcc_client_get_token_async, client, OOAUTHCC_TIMEOUT_CONFIGURED, completed, &o);
     }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    long issued_ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
-    CHECK(atomic_load(&o.done) == 0); /* nothing completed yet: the server takes 300 ms */
-    CHECK(issued_ms < 250);           /* and no call waited for it */
+    /* Every call returned on this one thread before the server answered:
+     * none waited, and none holds a thread. */
+    CHECK(atomic_load(&o.done) == 0);
     wait_all(&o, CALLS);
     CHECK(atomic_load(&o.ok) == CALLS);
     CHECK(atomic_load(&o.differing) == 0);
