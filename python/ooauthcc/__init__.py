@@ -15,6 +15,7 @@ For more control, build one :class:`Client` and share it::
 
 from __future__ import annotations
 
+from . import _ooauthcc
 from ._oneliner import get_token, get_token_async
 from ._ooauthcc import CORE_VERSION, SETTINGS, Client, Stats, Token, __version__
 from .exceptions import (
@@ -49,6 +50,7 @@ __all__ = [
     "TransportError",
     "UsageError",
     "__version__",
+    "c_library_path",
     "get_token",
     "get_token_async",
 ]
@@ -57,3 +59,24 @@ __all__ = [
 import logging as _logging
 
 _logging.getLogger("ooauthcc").addHandler(_logging.NullHandler())
+
+
+def c_library_path() -> str:
+    """The shared library that holds the C API (``ooauthcc.h``) in this process.
+
+    This package's native module exports the whole C ABI of ``libooauthcc``,
+    so C code loaded into a Python process — ``ctypes.CDLL(ooauthcc.c_library_path())``,
+    cffi, or a C extension that ``dlopen``s it — runs on the same copy of the
+    library as the Python clients: one cache, one token request for a herd of
+    Python and C callers together, one set of statistics. Use the
+    ``ooauthcc.h`` of the same version (``ooauthcc.__version__``). A second
+    copy (a separately installed ``libooauthcc.so``) would have a cache of
+    its own.
+
+    Inside Python the library's log goes to the ``logging`` module;
+    ``ooauthcc_set_log_callback`` returns ``USAGE`` there.
+    """
+    path = _ooauthcc.__file__
+    if path is None:  # pragma: no cover - a built-in module has no file
+        raise RuntimeError("ooauthcc's native module has no file")
+    return path

@@ -19,6 +19,11 @@ mod token;
 
 use pyo3::prelude::*;
 
+// The C ABI (`ooauthcc_*`, include/ooauthcc.h) is linked into, and exported
+// from, this module: C code in the process that calls it (through
+// `ooauthcc.c_library_path()`) uses this same copy of core, so one cache.
+use ooauthcc as _; // the crate ooauthcc-ffi (its library is named `ooauthcc`)
+
 /// The native part of `ooauthcc`; import `ooauthcc` instead.
 #[pymodule(gil_used = false)]
 mod _ooauthcc {
