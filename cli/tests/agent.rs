@@ -356,6 +356,9 @@ fn a_bad_start_is_refused_with_a_clear_message_and_nothing_deleted() {
     let (code, err) = run(&["--config", cfg, "--client-id", "x", "agent", "--socket", sock]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--client-id"), "{err}");
+    let (code, err) = run(&["--config", cfg, "agent", "--profile", "p", "--socket", sock]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("every profile"), "{err}");
 
     // A second agent on a live agent's socket is refused; the first keeps serving.
     let first = AgentProcess::start(&dir, &profiles(&server, &[("p", "start", "")]), false, &[]);

@@ -55,6 +55,12 @@ pub fn run(global: &ArgMatches, own: &ArgMatches) -> Result<(), Failure> {
             ),
         ));
     }
+    if global.value_source("profile") == Some(clap::parser::ValueSource::CommandLine) {
+        return Err(Failure::new(
+            ErrorKind::InvalidArgument,
+            "--profile: the agent serves every profile of --config (one per URL path)",
+        ));
+    }
     let options = Options::from_matches(own)?;
     let profiles = clients(global)?;
     let bearer = options.bearer()?;
