@@ -7,47 +7,65 @@ package ooauthcc
 #include <string.h>
 #include "ooauthcc.h"
 
-// How long the non-waiting first attempt of Client.Token may block: only in
-// the rare case where the token this wrapper knows is still unexpired but the
-// cache no longer serves it (invalidated by another client of the same
-// settings) between two calls. It then gives up and takes the waiting path,
-// which honours the caller's context.
-enum { GOO_FAST_TIMEOUT_MS = 10 };
-
-// The result of goo_get, returned by value so that no Go pointer crosses.
+// The result of goo_try and goo_get, returned by value so that no Go
+// pointer crosses.
 typedef struct {
 	uint32_t status;          // ooauthcc_status
-	int slow;                 // 1: take the waiting path (nothing was done)
+	int pending;              // goo_try: no token yet, the shared fetch runs: wait for it
 	ooauthcc_token *token;    // a new reference when it is not `known`, else NULL
 	ooauthcc_error *err;      // when status != OK
 } goo_result;
 
-// One crossing for the hot path. fast: only when `known` (the token this
-// wrapper got last, still referenced by it) is unexpired, with a short
-// timeout. The reference to a token equal to `known` is dropped here, so the
+// Keeps the token reference t in r, unless it is `known` (the token this
+// wrapper got last, still referenced by it): that one is dropped here, so the
 // Go side copies nothing for a cached token.
-static goo_result goo_get(const ooauthcc_client *c, ooauthcc_token *known, int fast) {
+static void goo_keep(goo_result *r, ooauthcc_token *t, ooauthcc_token *known) {
+	if (t == known) {
+		ooauthcc_token_free(t);
+	} else {
+		r->token = t;
+	}
+}
+
+// The hot path, in one crossing and never blocking: the token the cache may
+// serve (a stale one's renewal starts), else `pending` while the one shared
+// fetch runs (started here if need be), else the error of a fetch that just
+// failed (remembered for its hold time). only_cached (the caller's context
+// is done, so it will not wait): start no fetch; when the cache holds a token
+// it may serve, try_get_token then serves it as for any caller (a cache hit,
+// a stale one's renewal started). The pointers come as integers: see
+// clientAddr in Go.
+static goo_result goo_try(uintptr_t client, uintptr_t known_token, int only_cached) {
+	const ooauthcc_client *c = (const ooauthcc_client *)client;
+	ooauthcc_token *known = (ooauthcc_token *)known_token;
 	goo_result r = {0, 0, NULL, NULL};
-	if (fast && (known == NULL || ooauthcc_token_is_expired(known))) {
-		r.slow = 1;
-		return r;
-	}
 	ooauthcc_token *t = NULL;
-	r.status = ooauthcc_client_get_token(c, fast ? GOO_FAST_TIMEOUT_MS : OOAUTHCC_TIMEOUT_CONFIGURED, &t, &r.err);
-	if (fast && r.status == OOAUTHCC_STATUS_TIMEOUT) {
-		ooauthcc_error_free(r.err);
-		r.err = NULL;
-		r.status = OOAUTHCC_STATUS_OK;
-		r.slow = 1;
-		return r;
-	}
-	if (r.status == OOAUTHCC_STATUS_OK) {
-		if (t == known) {
-			ooauthcc_token_free(t);
-		} else {
-			r.token = t;
+	if (only_cached) {
+		r.status = ooauthcc_client_cached_token(c, &t, &r.err);
+		if (r.status != OOAUTHCC_STATUS_OK) return r;
+		if (t == NULL) {
+			r.pending = 1;
+			return r;
 		}
+		ooauthcc_token_free(t);
+		t = NULL;
 	}
+	r.status = ooauthcc_client_try_get_token(c, &t, &r.err);
+	if (r.status != OOAUTHCC_STATUS_OK) return r;
+	if (t == NULL) {
+		r.pending = 1;
+	} else {
+		goo_keep(&r, t, known);
+	}
+	return r;
+}
+
+// The waiting path: blocks until the shared fetch ends, or get_timeout.
+static goo_result goo_get(const ooauthcc_client *c, ooauthcc_token *known) {
+	goo_result r = {0, 0, NULL, NULL};
+	ooauthcc_token *t = NULL;
+	r.status = ooauthcc_client_get_token(c, OOAUTHCC_TIMEOUT_CONFIGURED, &t, &r.err);
+	if (r.status == OOAUTHCC_STATUS_OK) goo_keep(&r, t, known);
 	return r;
 }
 
@@ -239,13 +257,16 @@ func NewClientFromJSON(doc []byte) (*Client, error) {
 
 // Token returns a valid token: the cached one at once (its renewal starts in
 // the background when it is due), otherwise the result of ONE request shared
-// by every caller waiting at the same time.
+// by every caller waiting at the same time. The error of a fetch that just
+// failed is returned at once too, for as long as the library holds off after
+// it (with backoff), so callers retrying in a loop do not flood the server.
 //
 // ctx bounds only the waiting: when it is done first, Token returns
 // ctx.Err() at once, and the shared request goes on for the other callers
 // (its result is cached, so it is not lost). A cached token is returned even
-// when ctx is already done. Without a deadline of its own, a wait ends with
-// an error of kind ErrTimeout after the configured get_timeout.
+// when ctx is already done (no request is started then). Without a deadline
+// of its own, a wait ends with an error of kind ErrTimeout after the
+// configured get_timeout.
 func (c *Client) Token(ctx context.Context) (Token, error) {
 	d, err := c.get(ctx)
 	if err != nil {
@@ -273,48 +294,63 @@ func (c *Client) HeaderName() string { return c.headerName }
 // settings name one (query_param); empty otherwise (send the header).
 func (c *Client) QueryParam() string { return c.queryParam }
 
-// get is Token's work: the non-waiting attempt on the calling goroutine,
-// then, when the cache has no token to serve, the waiting path.
+// get is Token's work: the non-waiting call on the calling goroutine, then,
+// when the cache has no token to serve and a fetch is under way, the waiting
+// path.
 func (c *Client) get(ctx context.Context) (*tokenData, error) {
+	// A context already done waits for nothing, so it starts no fetch either:
+	// only a token the cache may serve is taken then. (A non-blocking receive
+	// costs no lock, unlike ctx.Err on a cancellable context.)
+	done := ctx.Done()
+	cancelled := false
+	if done != nil {
+		select {
+		case <-done:
+			cancelled = true
+		default:
+		}
+	}
+	onlyCached := C.int(0)
+	if cancelled {
+		onlyCached = 1
+	}
 	c.mu.RLock()
 	if c.ptr == nil {
 		c.mu.RUnlock()
 		return nil, closedError("Token")
 	}
 	known := c.last.Load()
-	if known != nil {
-		r := C.goo_get(c.ptr, known.handle, 1)
-		if r.slow == 0 {
-			d, err := c.finish(c.ptr, known, r)
-			c.mu.RUnlock()
-			runtime.KeepAlive(known)
-			return d, err
-		}
-	}
-	if err := ctx.Err(); err != nil {
+	r := C.goo_try(clientAddr(c.ptr), tokenAddr(known.cHandle()), onlyCached)
+	if r.pending == 0 { // a token, or the error of a fetch that just failed
+		d, err := c.finish(c.ptr, known, r)
 		c.mu.RUnlock()
-		return nil, err
+		runtime.KeepAlive(known)
+		return d, err
+	}
+	if cancelled {
+		c.mu.RUnlock()
+		return nil, ctx.Err()
 	}
 	// The wait runs on a client reference of its own, so that Close need not
 	// wait for it, and a call abandoned by its context can finish after Close.
 	ref := C.ooauthcc_client_clone(c.ptr)
 	c.mu.RUnlock()
-	if ctx.Done() == nil { // context.Background(): cannot be cancelled
+	if done == nil { // context.Background(): cannot be cancelled
 		return c.wait(ref, known)
 	}
 	type result struct {
 		d   *tokenData
 		err error
 	}
-	done := make(chan result, 1)
+	res := make(chan result, 1)
 	go func() {
 		d, err := c.wait(ref, known)
-		done <- result{d, err}
+		res <- result{d, err}
 	}()
 	select {
-	case res := <-done:
-		return res.d, res.err
-	case <-ctx.Done():
+	case out := <-res:
+		return out.d, out.err
+	case <-done:
 		return nil, ctx.Err()
 	}
 }
@@ -322,14 +358,14 @@ func (c *Client) get(ctx context.Context) (*tokenData, error) {
 // wait blocks on the library for a token (up to get_timeout), then drops ref.
 func (c *Client) wait(ref *C.ooauthcc_client, known *tokenData) (*tokenData, error) {
 	defer C.ooauthcc_client_free(ref)
-	r := C.goo_get(ref, known.cHandle(), 0)
+	r := C.goo_get(ref, known.cHandle())
 	d, err := c.finish(ref, known, r)
 	runtime.KeepAlive(known)
 	return d, err
 }
 
-// finish turns goo_get's result into the token's Go copies, making a new
-// token the one this Client knows. cp is a live client reference.
+// finish turns the result of goo_try or goo_get into the token's Go copies,
+// making a new token the one this Client knows. cp is a live client reference.
 func (c *Client) finish(cp *C.ooauthcc_client, known *tokenData, r C.goo_result) (*tokenData, error) {
 	if r.status != C.OOAUTHCC_STATUS_OK {
 		return nil, takeError(r.status, r.err)
@@ -373,6 +409,14 @@ func (d *tokenData) cHandle() *C.ooauthcc_token {
 	}
 	return d.handle
 }
+
+// clientAddr and tokenAddr pass a C pointer to a C helper as an integer, on
+// the hot path: cgo checks every pointer argument for Go memory, boxing it in
+// an interface, and a pointer to an incomplete C type (as these are) is
+// allocated on the heap for that. A C pointer needs no such check.
+func clientAddr(p *C.ooauthcc_client) C.uintptr_t { return C.uintptr_t(uintptr(unsafe.Pointer(p))) }
+
+func tokenAddr(p *C.ooauthcc_token) C.uintptr_t { return C.uintptr_t(uintptr(unsafe.Pointer(p))) }
 
 // CachedToken returns the token the cache may still serve, never blocking:
 // no request, no wait, no renewal started, not counted in the statistics.
