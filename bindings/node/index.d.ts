@@ -46,7 +46,10 @@ export interface Stats {
   tokenRequests: number;
   /** Calls answered from the cache without waiting. */
   cacheHits: number;
-  /** Calls that had to wait for a fetch (callers of `getToken()` sharing one wait count once). */
+  /**
+   * Calls that had to wait for a fetch (callers of `getToken()` sharing one wait count once;
+   * as a cache hit instead when the fetch had ended before a pool thread took up their wait).
+   */
   waits: number;
   /** Fetches started in the background because the token was due for renewal. */
   backgroundRefreshes: number;
@@ -114,8 +117,9 @@ export class Client {
    * A valid token, without blocking the event loop: a cached one at once
    * (starting its renewal in the background when due), else after a wait on
    * a libuv worker thread — one per client, shared by concurrent calls that
-   * use the configured timeout.
-   * Rejects with an {@link OoauthccError} subclass.
+   * use the configured timeout — for the fetch the call started (or joined).
+   * Rejects with an {@link OoauthccError} subclass: at once with the error
+   * of a fetch that just failed, while the library holds off after it.
    */
   getToken(options?: GetTokenOptions): Promise<Token>;
   /** A valid token, BLOCKING the thread (and event loop) while it waits for a fetch. */

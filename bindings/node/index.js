@@ -42,12 +42,6 @@ const {
 const TIMEOUT_CONFIGURED = 0;
 /** `OOAUTHCC_TIMEOUT_FOREVER` (`UINT64_MAX`): wait as long as the shared fetch takes. */
 const TIMEOUT_FOREVER = 0xffff_ffff_ffff_ffffn;
-/**
- * The bound of the non-blocking attempt of `getToken()`: it is only made when
- * the cache holds a token it still serves, so it returns at once, unless the
- * token was invalidated in between (then it gives up after this long).
- */
-const PROBE_TIMEOUT_MS = 1;
 
 // The two output slots of the synchronous calls (`ooauthcc_token **out`,
 // `ooauthcc_error **err`): 16 bytes of native memory that never move, passed
@@ -236,6 +230,72 @@ function adopt(st, ptr) {
   return token;
 }
 
+/**
+ * The waits of `getToken()` run as koffi `.async` calls of
+ * `ooauthcc_client_get_token` on the libuv pool. koffi refuses more than
+ * `max_async_calls` (256 by default) running and queued at once, for every
+ * user of koffi in this thread together: this module starts at most half of
+ * them and queues the other waits here, in order. Only UV_THREADPOOL_SIZE
+ * (default 4) calls run at once anyway; the rest wait in libuv's queue.
+ */
+const MAX_POOL_WAITS = Math.max(1, Math.floor(koffi.config().max_async_calls / 2));
+let poolWaits = 0; // koffi calls started and not yet completed
+const queuedWaits = []; // [client reference, timeout, done] not started yet, from queuedHead on
+let queuedHead = 0;
+
+/**
+ * Waits on a pool thread for a token of `ref` (a client reference this wait
+ * owns and frees), then calls `done(callError, status, token, error)` with
+ * the native token or error it hands over. Queued when MAX_POOL_WAITS calls
+ * are under way.
+ */
+function poolWait(ref, timeout, done) {
+  if (poolWaits >= MAX_POOL_WAITS) {
+    queuedWaits.push([ref, timeout, done]);
+    return;
+  }
+  const out = [null];
+  const err = [null];
+  try {
+    c.client_get_token_out.async(ref, timeout, out, err, (callError, status) => {
+      poolWaits--;
+      c.client_free(ref);
+      done(callError, status, out[0], err[0]);
+      startQueuedWaits();
+    });
+  } catch (e) {
+    c.client_free(ref);
+    done(e);
+    return;
+  }
+  poolWaits++;
+}
+
+/**
+ * Starts queued waits while calls are free. Each first asks the cache again
+ * (`ooauthcc_client_try_get_token`): once the fetch it waited for has ended,
+ * it is answered at once, token or error, without a pool thread.
+ */
+function startQueuedWaits() {
+  while (poolWaits < MAX_POOL_WAITS && queuedHead < queuedWaits.length) {
+    const [ref, timeout, done] = queuedWaits[queuedHead];
+    queuedWaits[queuedHead++] = undefined;
+    const status = c.client_try_get_token(ref, OUT, ERR);
+    const token = SLOTS[0];
+    const error = SLOTS[1];
+    if (status === Status.OK && isNull(token)) {
+      poolWait(ref, timeout, done);
+    } else {
+      c.client_free(ref);
+      done(null, status, token, error);
+    }
+  }
+  if (queuedHead === queuedWaits.length) {
+    queuedWaits.length = 0;
+    queuedHead = 0;
+  }
+}
+
 /** The native timeout for `options.timeoutMs`: configured when absent, FOREVER for Infinity. */
 function timeoutArg(options) {
   const ms = options?.timeoutMs;
@@ -333,12 +393,14 @@ class Client {
   /**
    * Gets a valid token without blocking the event loop.
    *
-   * A token the cache still serves is returned at once (a resolved promise;
-   * if it is due for renewal, the renewal starts in the background). Otherwise
-   * the wait runs on a worker thread of the libuv pool; concurrent calls of
-   * this client that use the configured timeout share that one wait (one
-   * pool thread, not one per caller), and every Client with the same settings
-   * shares the library's single token request.
+   * A token the cache may serve is returned at once (a resolved promise; if
+   * it is due for renewal, the renewal starts in the background), and so is
+   * the error of a fetch that just failed (a rejected promise, for as long as
+   * the library holds off after it). Otherwise the one shared fetch starts at
+   * once, and the wait for it runs on a worker thread of the libuv pool;
+   * concurrent calls of this client that use the configured timeout share that
+   * one wait (one pool thread, not one per caller), and every Client with the
+   * same settings shares the library's single token request.
    *
    * @param {{ timeoutMs?: number }} [options] how long to wait for a fetch:
    *   absent, the `get_timeout` setting (default 30 s); `Infinity`, as long as
@@ -351,16 +413,12 @@ class Client {
     try {
       const st = this.#live();
       const timeout = timeoutArg(options);
-      if (st.lastPtr !== null && !c.token_is_expired(st.lastPtr)) {
-        // The cache still serves a token (fresh, or due for renewal): the call
-        // returns without waiting, counts a cache hit and, when due, starts the renewal.
-        const status = c.client_get_token(st.ptr, PROBE_TIMEOUT_MS, OUT, ERR);
-        if (status === Status.OK) return Promise.resolve(adopt(st, SLOTS[0]));
-        if (status !== Status.TIMEOUT) return Promise.reject(takeError(status, SLOTS[1]));
-        // Dropped meanwhile (invalidated through another client): wait below.
-        c.error_free(SLOTS[1]);
-        dropLast(st);
-      }
+      // Never blocks: a token the cache may serve (fresh, or stale: its renewal
+      // starts; a cache hit), the error of a fetch that just failed, or NULL
+      // while the shared fetch runs (started by this call when none was).
+      const status = c.client_try_get_token(st.ptr, OUT, ERR);
+      if (status !== Status.OK) return Promise.reject(takeError(status, SLOTS[1]));
+      if (!isNull(SLOTS[0])) return Promise.resolve(adopt(st, SLOTS[0]));
       return this.#wait(st, timeout);
     } catch (e) {
       return Promise.reject(e);
@@ -372,23 +430,22 @@ class Client {
     const shared = timeout === TIMEOUT_CONFIGURED;
     if (shared && st.pending !== null) return st.pending;
     const ref = c.client_clone(st.ptr);
-    const out = [null];
-    const err = [null];
-    const promise = new Promise((resolve, reject) => {
-      try {
-        c.client_get_token_out.async(ref, timeout, out, err, (callError, status) => {
-          c.client_free(ref);
-          if (st.pending === promise) st.pending = null;
+    let settled = false;
+    let promise; // not `const`: `done` may run before the constructor returns
+    promise = new Promise((resolve, reject) => {
+      poolWait(ref, timeout, (callError, status, token, error) => {
+        settled = true;
+        if (st.pending === promise) st.pending = null;
+        try {
           if (callError) reject(callError);
-          else if (status !== Status.OK) reject(takeError(status, err[0]));
-          else resolve(adopt(st, out[0]));
-        });
-      } catch (e) {
-        c.client_free(ref);
-        throw e;
-      }
+          else if (status !== Status.OK) reject(takeError(status, error));
+          else resolve(adopt(st, token));
+        } catch (e) {
+          reject(e);
+        }
+      });
     });
-    if (shared) st.pending = promise;
+    if (shared && !settled) st.pending = promise;
     return promise;
   }
 

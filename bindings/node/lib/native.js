@@ -87,6 +87,8 @@ const c = {
   // share a slot.
   client_get_token: f('uint32_t ooauthcc_client_get_token(const ooauthcc_client *client, uint64_t timeout_ms, ooauthcc_token **out, ooauthcc_error **err)'),
   client_get_token_out: f('uint32_t ooauthcc_client_get_token(const ooauthcc_client *client, uint64_t timeout_ms, _Out_ ooauthcc_token **out, _Out_ ooauthcc_error **err)'),
+  // Never blocks: the hot path of getToken(), with output slots as above.
+  client_try_get_token: f('uint32_t ooauthcc_client_try_get_token(const ooauthcc_client *client, ooauthcc_token **out, ooauthcc_error **err)'),
   client_cached_token: f('uint32_t ooauthcc_client_cached_token(const ooauthcc_client *client, _Out_ ooauthcc_token **out, _Out_ ooauthcc_error **err)'),
   client_invalidate: f('uint32_t ooauthcc_client_invalidate(const ooauthcc_client *client, const char *access_token, _Out_ bool *invalidated, _Out_ ooauthcc_error **err)'),
   client_stat: f('uint32_t ooauthcc_client_stat(const ooauthcc_client *client, uint32_t which, _Out_ uint64_t *out, _Out_ ooauthcc_error **err)'),
@@ -98,7 +100,6 @@ const c = {
   token_lifetime_ms: f('uint64_t ooauthcc_token_lifetime_ms(const ooauthcc_token *token)'),
   token_scope: f('const char *ooauthcc_token_scope(const ooauthcc_token *token)'),
   token_extra_json: f('const char *ooauthcc_token_extra_json(const ooauthcc_token *token)'),
-  token_is_expired: f('bool ooauthcc_token_is_expired(const ooauthcc_token *token)'),
   token_free: f('void ooauthcc_token_free(ooauthcc_token *token)'),
 };
 

@@ -10,7 +10,7 @@ const path = require('node:path');
 const ooauthcc = require('..');
 const { Client, Fault } = { ...ooauthcc, ...require('../testing') };
 const E = ooauthcc;
-const { testServer, freshSettings, freshClient, closeServer, sleep } = require('./helpers');
+const { testServer, freshSettings, freshClient, closeServer, sleep, settledNow } = require('./helpers');
 
 test.after(closeServer);
 
@@ -165,10 +165,13 @@ test('renewal ahead of expiry through the non-blocking getToken(): served at onc
   server.setTokenLifetimeMs(2000);
   try {
     const first = await client.getToken();
+    const waited = client.stats().waits; // 1, or 0 when the fetch ended before a pool thread took up the wait
     await sleep(1300); // due for renewal, not expired
     server.setLatencyMs(300);
     const started = Date.now();
-    const stale = await client.getToken();
+    const pending = client.getToken();
+    assert.ok(settledNow(pending), 'answered synchronously, without a pool thread');
+    const stale = await pending;
     assert.ok(Date.now() - started < 150, 'served without waiting for the renewal');
     assert.equal(stale, first);
     await sleep(600); // the renewal ends
@@ -177,10 +180,56 @@ test('renewal ahead of expiry through the non-blocking getToken(): served at onc
     assert.equal(server.requestCount(id), 2);
     const stats = client.stats();
     assert.equal(stats.backgroundRefreshes, 1);
-    assert.equal(stats.waits, 1, 'only the first call waited');
+    assert.equal(stats.waits, waited, 'no later call waited');
   } finally {
     server.setLatencyMs(0);
     server.setTokenLifetimeMs(3_600_000);
+    client.close();
+  }
+});
+
+test('a fetch that just failed: getToken() rejects at once with its typed error, sending nothing', async () => {
+  const server = testServer();
+  const settings = freshSettings();
+  const client = new Client({ ...settings, client_secret: 'not-the-secret-0123456789' });
+  try {
+    const first = client.getToken(); // empty cache: starts the fetch and waits on a pool thread
+    assert.ok(!settledNow(first));
+    await assert.rejects(first, E.OAuthError);
+    // The library holds the failure for a while: the cache answers with it.
+    const again = client.getToken();
+    assert.ok(settledNow(again), 'rejected synchronously, without a pool thread');
+    await assert.rejects(again, isKind(E.OAuthError, 13, 'oauth', { oauthError: 'invalid_client', httpStatus: 401, retryable: false }));
+    assert.equal(server.requestCount(settings.client_id), 1);
+    assert.equal(client.stats().failures, 1);
+  } finally {
+    client.close();
+  }
+});
+
+test('getToken() on an empty cache starts the fetch at once, even while every libuv pool thread is busy', async (t) => {
+  if (process.platform !== 'linux') return t.skip('needs libc.so.6 for usleep()');
+  const koffi = require('koffi');
+  const usleep = koffi.load('libc.so.6').func('int usleep(uint32_t usec)');
+  const poolSize = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+  const server = testServer();
+  const { client, id } = freshClient();
+  // Every pool thread sleeps for 700 ms.
+  const busy = Array.from({ length: poolSize }, () => new Promise((resolve, reject) => usleep.async(700_000, (e) => (e ? reject(e) : resolve()))));
+  try {
+    await sleep(50);
+    const started = Date.now();
+    const pending = client.getToken();
+    await sleep(200);
+    assert.equal(server.requestCount(id), 1, 'the token request went out without a pool thread');
+    assert.ok(!settledNow(pending), 'the wait is still queued behind the busy pool');
+    const token = await pending;
+    assert.ok(Date.now() - started >= 500, 'answered once a pool thread was free');
+    assert.ok(server.isValidToken(token));
+    assert.equal(server.requestCount(id), 1);
+    assert.equal(client.stats().waits, 0, 'by then the token was cached: the pool call did not wait');
+  } finally {
+    await Promise.all(busy);
     client.close();
   }
 });
@@ -212,7 +261,7 @@ test('invalidated through another Client: getToken() notices and waits for the n
   try {
     const first = await a.getToken();
     assert.equal(b.invalidate(first), true);
-    const second = await a.getToken(); // a still holds `first`: its probe finds an empty cache
+    const second = await a.getToken(); // a still holds `first`: the cache has none to serve, so it waits
     assert.notEqual(second.accessToken, first.accessToken);
     assert.equal(server.requestCount(s.client_id), 2);
   } finally {

@@ -3,6 +3,7 @@
 // (node --test runs each file in its own process), and a fresh client id per
 // test, so that no two tests share a cache entry or a request counter.
 
+const util = require('node:util');
 const { Client } = require('..');
 const { TestServer } = require('../testing');
 
@@ -37,4 +38,7 @@ function closeServer() {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-module.exports = { testServer, freshSettings, freshClient, closeServer, sleep };
+/** Whether a promise is already settled (resolved or rejected), e.g. answered synchronously. */
+const settledNow = (promise) => !util.inspect(promise).includes('<pending>');
+
+module.exports = { testServer, freshSettings, freshClient, closeServer, sleep, settledNow };
