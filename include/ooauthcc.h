@@ -1084,7 +1084,11 @@ typedef void (*ooauthcc_token_callback)(void *user_data,
  * `OOAUTHCC_TIMEOUT_FOREVER` no limit). Any number of calls may wait at once
  * without holding a thread each.
  *
- * The callback must return quickly and must not block; on a library thread it
+ * The callback must return quickly and must not block: the library's runtime
+ * thread that runs it also drives every fetch in the process, so a callback
+ * that waits (say, for another thread's event loop to run a handler, as
+ * koffi's cross-thread callbacks do) stalls them all. Hand the result over
+ * (a queue, an eventfd, `uv_async_send`) and return. On a library thread it
  * must not call `ooauthcc_client_get_token` (that returns `USAGE` there), but
  * may call this function or `ooauthcc_client_try_get_token`. It must not
  * throw (C++) or `longjmp`. `user_data` stays yours: the library only passes
