@@ -1,6 +1,6 @@
 //! `ooauthcc.Stats`: a snapshot of the counters of a client's cache entry.
 
-use ooauthcc_core::Stats;
+use ooauthcc_core::{LatencyHistogram, Stats};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -40,6 +40,10 @@ pub(crate) struct PyStats {
     /// Reads of store values that failed authentication (ignored).
     #[pyo3(get)]
     store_rejected: u64,
+    /// Failed fetches by error kind name, every kind (zeros included).
+    by_kind: Vec<(&'static str, u64)>,
+    /// How long fetches took.
+    latency: LatencyHistogram,
 }
 
 const FIELDS: [&str; 10] = [
@@ -68,6 +72,8 @@ impl From<Stats> for PyStats {
             store_waits: s.store_waits,
             store_errors: s.store_errors,
             store_rejected: s.store_rejected,
+            by_kind: s.failures_by_kind.iter().map(|(kind, n)| (kind.name(), n)).collect(),
+            latency: s.fetch_latency,
         }
     }
 }
@@ -91,7 +97,34 @@ impl PyStats {
 
 #[pymethods]
 impl PyStats {
-    /// The counters as a dict.
+    /// Fetches that failed (after their retries) by error kind: ``{"oauth": 1,
+    /// "transport": 0, …}``, every kind, zeros included; the values add up to
+    /// ``failures``. The names are ``Error.kind`` values.
+    #[getter]
+    fn failures_by_kind<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for (kind, n) in &self.by_kind {
+            d.set_item(kind, n)?;
+        }
+        Ok(d)
+    }
+
+    /// How long fetches took, as ``(upper bound in seconds, fetches in that
+    /// bucket)`` pairs from 5 ms to 30 s, not cumulative; the last bound is
+    /// ``inf``. For exporters (Prometheus, OpenTelemetry histograms).
+    #[getter]
+    fn fetch_latency_buckets(&self) -> Vec<(f64, u64)> {
+        self.latency.per_bucket().collect()
+    }
+
+    /// The sum of all fetch durations, in seconds (with the buckets, a histogram).
+    #[getter]
+    fn fetch_latency_sum(&self) -> f64 {
+        self.latency.sum.as_secs_f64()
+    }
+
+    /// The counters as a dict (the ``int`` counters above; ``failures_by_kind``
+    /// and the fetch-latency histogram are properties of their own).
     fn as_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         for (k, v) in FIELDS.iter().zip(self.values()) {

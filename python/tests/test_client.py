@@ -44,6 +44,26 @@ def test_get_token_and_token_object(server: AuthServer, client: ooauthcc.Client,
         pickle.dumps(tok)
 
 
+def test_stats_count_failures_by_kind_and_time_every_fetch(server: AuthServer, client_id: str) -> None:
+    server.register_client(client_id, SECRET)
+    bad = ooauthcc.Client(server.token_url, client_id, "wrong-secret", max_retries=0)
+    with pytest.raises(ooauthcc.OAuthError):
+        bad.get_token()
+    s = bad.stats()
+    assert s.failures == 1 and s.failures_by_kind["oauth"] == 1
+    assert sum(s.failures_by_kind.values()) == s.failures
+    assert set(s.failures_by_kind) >= {"transport", "timeout", "http_status", "oauth", "malformed_response"}
+    good = make_client(server, client_id)
+    good.get_token()
+    g = good.stats()
+    assert sum(g.failures_by_kind.values()) == 0
+    buckets = g.fetch_latency_buckets
+    assert buckets[0][0] == 0.005 and buckets[-1][0] == float("inf")
+    assert all(a[0] < b[0] for a, b in zip(buckets, buckets[1:]))
+    assert sum(n for _, n in buckets) == g.fetches == 1
+    assert 0 < g.fetch_latency_sum < 10
+
+
 def test_scope_and_extra_fields(server: AuthServer, client_id: str) -> None:
     server.set_quirk("extra_fields")
     c = make_client(server, client_id, scopes="read write")
