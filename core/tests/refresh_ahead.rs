@@ -131,14 +131,13 @@ fn try_get_token_never_waits_starts_one_fetch_and_renews_a_stale_token() {
     // Served for 2 s from the request; stale from exactly 1 s.
     let client = Client::new(config(&server, &id).with_refresh_ahead(0.5).with_refresh_jitter(0.0)).unwrap();
 
-    // An empty cache: every caller hears "under way" at once; one fetch between them.
-    let started = Instant::now();
+    // An empty cache: every caller hears "under way" (a caller that had waited
+    // for the 300 ms fetch would hold its token instead); one fetch between them.
     std::thread::scope(|s| {
         for _ in 0..16 {
             s.spawn(|| assert!(client.try_get_token().unwrap().is_none()));
         }
     });
-    assert!(started.elapsed() < Duration::from_millis(250), "try_get_token waited: {:?}", started.elapsed());
     let first = poll(&client).unwrap();
     assert_eq!(server.request_count(&id), 1);
     assert_eq!(client.stats().waits, 0, "nobody waited");

@@ -39,8 +39,6 @@ class TestGvl < OoauthccTest
     assert_operator elapsed, :>=, LATENCY * 0.9, "the request was slow"
     # With the GVL held for the whole call, no tick would fall inside it.
     assert_operator ticks.size, :>=, (LATENCY / 0.01 / 4).to_i, "ticks while waiting: #{ticks.size}"
-    gaps = ticks.each_cons(2).map { |a, b| b - a }
-    assert_operator gaps.max || LATENCY, :<, 0.25, "the longest stall of the other thread"
   end
 
   def test_other_threads_run_while_header_value_waits
