@@ -1,6 +1,6 @@
 //! Getting the token to print, honouring `--force` and `--min-valid`.
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use ooauthcc_core::{Client, ClientConfig, ErrorKind, Token};
 
@@ -23,10 +23,8 @@ pub fn token(cfg: ClientConfig, wanted: &Wanted) -> Result<(Client, Token), Fail
     if wanted.force && client.stats().store_hits > 0 {
         token = renewed(&client, &token)?;
     }
-    if let Some(min) = wanted.min_valid
-        && remaining(&token) < min
-    {
-        token = renewed(&client, &token)?;
+    if let Some(min) = wanted.min_valid {
+        token = client.get_token_lasting_blocking(min)?;
         ensure_min_valid(&token, min, ErrorKind::Config, "--min-valid")?;
     }
     Ok((client, token))
@@ -38,15 +36,10 @@ fn renewed(client: &Client, old: &Token) -> Result<Token, Failure> {
     Ok(client.get_token_blocking()?)
 }
 
-/// How long `token` stays valid from now.
-pub fn remaining(token: &Token) -> Duration {
-    token.expires_at().duration_since(SystemTime::now()).unwrap_or(Duration::ZERO)
-}
-
 /// A `kind` failure when a just-renewed `token` still lives less than `min`:
 /// the server issues tokens that short, so asking again would not help.
 pub fn ensure_min_valid(token: &Token, min: Duration, kind: ErrorKind, asked_by: &str) -> Result<(), Failure> {
-    let left = remaining(token);
+    let left = token.valid_for();
     if left >= min {
         return Ok(());
     }

@@ -97,7 +97,7 @@ pub fn env(client: &Client, token: &Token, prefix: &str) -> Result<String, Failu
 
 /// `json`: the token and what the server said about it.
 pub fn json(token: &Token) -> Result<String, Failure> {
-    let remaining = token.expires_at().duration_since(SystemTime::now()).map(|d| d.as_secs()).unwrap_or(0);
+    let remaining = token.valid_for().as_secs();
     let doc = json!({
         "access_token": token.access_token(),
         "token_type": token.token_type(),

@@ -128,6 +128,26 @@ impl Client {
         self.entry.try_get()
     }
 
+    /// A token that stays valid at least `min` longer (by the server's expiry):
+    /// the cached one when it does, else a new one after compare-and-invalidate
+    /// of the cached one, so concurrent callers asking the same share one
+    /// renewal. The new token is returned even when the server's tokens live
+    /// less than `min`; the caller decides whether that will do
+    /// ([`Token::valid_for`]).
+    pub async fn get_token_lasting(&self, min: Duration) -> Result<Token> {
+        let token = self.get_token().await?;
+        if token.valid_for() >= min {
+            return Ok(token);
+        }
+        self.invalidate(token.access_token());
+        self.get_token().await
+    }
+
+    /// [`Client::get_token_lasting`] for synchronous code.
+    pub fn get_token_lasting_blocking(&self, min: Duration) -> Result<Token> {
+        runtime::block_on(self.get_token_lasting(min))
+    }
+
     /// The cached token if it may still be served, without fetching.
     pub fn cached_token(&self) -> Option<Token> {
         self.entry.cached()

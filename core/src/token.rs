@@ -88,6 +88,11 @@ impl Token {
         self.0.stale_at.saturating_duration_since(clock::now())
     }
 
+    /// How long until the server's expiry (`expires_at`), zero once past it.
+    pub fn valid_for(&self) -> Duration {
+        self.0.expires_at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO)
+    }
+
     /// How long this token is still served by the cache (zero once it is not).
     pub fn served_for(&self) -> Duration {
         self.0.expire_at.saturating_duration_since(clock::now())

@@ -163,3 +163,19 @@ fn try_get_token_reports_the_failure_of_the_fetch_it_started() {
     assert!(client.try_get_token().is_err());
     assert_eq!(server.request_count(&id), 1);
 }
+
+#[test]
+fn get_token_lasting_renews_only_a_token_that_would_not_last() {
+    let id = unique_id("lasting");
+    let server = server_for(&id);
+    server.set_token_lifetime(Duration::from_secs(600));
+    let client = Client::new(config(&server, &id)).unwrap();
+    let first = client.get_token_lasting_blocking(Duration::from_secs(60)).unwrap();
+    let same = client.get_token_lasting_blocking(Duration::from_secs(60)).unwrap();
+    assert_eq!((same.access_token(), server.request_count(&id)), (first.access_token(), 1));
+    // Asked to last longer than any of this server's tokens: renewed once, returned anyway.
+    let renewed = client.get_token_lasting_blocking(Duration::from_secs(3600)).unwrap();
+    assert_ne!(renewed.access_token(), first.access_token());
+    assert_eq!(server.request_count(&id), 2);
+    assert!(renewed.valid_for() < Duration::from_secs(3600) && renewed.valid_for() > Duration::from_secs(590));
+}

@@ -106,15 +106,14 @@ async fn token<'a>(agent: &'a Agent, asked: &TokenRequest) -> Result<(&'a Client
     let Some(client) = agent.profiles.get(&asked.profile) else {
         return Err(Failure::new(ErrorKind::Internal, "the profile vanished"));
     };
-    let mut token = client.get_token().await?;
-    if let Some(min) = asked.min_valid
-        && obtain::remaining(&token) < min
-    {
-        // Compare-and-invalidate: concurrent callers asking the same cause one renewal.
-        client.invalidate(token.access_token());
-        token = client.get_token().await?;
-        obtain::ensure_min_valid(&token, min, ErrorKind::InvalidArgument, "min_valid")?;
-    }
+    let token = match asked.min_valid {
+        None => client.get_token().await?,
+        Some(min) => {
+            let token = client.get_token_lasting(min).await?;
+            obtain::ensure_min_valid(&token, min, ErrorKind::InvalidArgument, "min_valid")?;
+            token
+        }
+    };
     Ok((client, token))
 }
 
