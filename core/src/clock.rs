@@ -9,8 +9,6 @@
 
 use std::time::Duration;
 
-use once_cell::sync::Lazy;
-
 /// Nanoseconds on the coarse monotonic clock (arbitrary origin, never goes back).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Nanos(pub(crate) u64);
@@ -25,42 +23,69 @@ impl Nanos {
     }
 }
 
-#[cfg(any(target_os = "linux", target_os = "android"))]
-const COARSE: libc::clockid_t = libc::CLOCK_MONOTONIC_COARSE;
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-const COARSE: libc::clockid_t = libc::CLOCK_MONOTONIC;
-
-fn read(clock: libc::clockid_t) -> u64 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: `ts` is a valid, writable timespec; clock_gettime only writes it.
-    // The clock ids used here exist on every supported kernel, so it cannot fail;
-    // if it did, `ts` stays zero and we read "time 0", which only makes cached
-    // tokens look older (refreshed early), never younger.
-    unsafe { libc::clock_gettime(clock, &mut ts) };
-    (ts.tv_sec as u64).saturating_mul(1_000_000_000).saturating_add(ts.tv_nsec as u64)
-}
-
 /// Now, on the coarse clock. This is the only clock read on the hot path.
 #[inline]
 pub(crate) fn now() -> Nanos {
-    Nanos(read(COARSE))
+    Nanos(imp::now_nanos())
 }
 
 /// One tick of the coarse clock: how far behind real time a reading can be.
 pub(crate) fn resolution() -> Duration {
-    *RESOLUTION
+    *imp::RESOLUTION
 }
 
-static RESOLUTION: Lazy<Duration> = Lazy::new(|| {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: `ts` is a valid, writable timespec; clock_getres only writes it.
-    let rc = unsafe { libc::clock_getres(COARSE, &mut ts) };
-    if rc != 0 {
-        // Unknown resolution: assume a slow 10 ms tick (HZ=100), the coarsest Linux uses.
-        return Duration::from_millis(10);
+#[cfg(all(unix, not(ooauthcc_no_posix)))]
+mod imp {
+    use std::time::Duration;
+
+    use once_cell::sync::Lazy;
+
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    const COARSE: libc::clockid_t = libc::CLOCK_MONOTONIC_COARSE;
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    const COARSE: libc::clockid_t = libc::CLOCK_MONOTONIC;
+
+    #[inline]
+    pub(super) fn now_nanos() -> u64 {
+        let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+        // SAFETY: `ts` is a valid, writable timespec; clock_gettime only writes it.
+        // The clock ids used here exist on every supported kernel, so it cannot fail;
+        // if it did, `ts` stays zero and we read "time 0", which only makes cached
+        // tokens look older (refreshed early), never younger.
+        unsafe { libc::clock_gettime(COARSE, &mut ts) };
+        (ts.tv_sec as u64).saturating_mul(1_000_000_000).saturating_add(ts.tv_nsec as u64)
     }
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
-});
+
+    pub(super) static RESOLUTION: Lazy<Duration> = Lazy::new(|| {
+        let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+        // SAFETY: `ts` is a valid, writable timespec; clock_getres only writes it.
+        let rc = unsafe { libc::clock_getres(COARSE, &mut ts) };
+        if rc != 0 {
+            // Unknown resolution: assume a slow 10 ms tick (HZ=100), the coarsest Linux uses.
+            return Duration::from_millis(10);
+        }
+        Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+    });
+}
+
+/// Elsewhere (Windows; or `--cfg ooauthcc_no_posix`, which compiles and tests
+/// this path on Linux): `Instant`, precise and slower, from a process-wide origin.
+#[cfg(not(all(unix, not(ooauthcc_no_posix))))]
+mod imp {
+    use std::time::{Duration, Instant};
+
+    use once_cell::sync::Lazy;
+
+    static ORIGIN: Lazy<Instant> = Lazy::new(Instant::now);
+
+    #[inline]
+    pub(super) fn now_nanos() -> u64 {
+        u64::try_from(ORIGIN.elapsed().as_nanos()).unwrap_or(u64::MAX)
+    }
+
+    /// `Instant` is not coarse; one microsecond covers its granularity everywhere.
+    pub(super) static RESOLUTION: Lazy<Duration> = Lazy::new(|| Duration::from_micros(1));
+}
 
 #[cfg(test)]
 mod tests {

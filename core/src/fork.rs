@@ -11,7 +11,14 @@
 //! tokens survive: 16 pre-forked workers do not make 16 requests.
 
 /// Registers the handlers, once per process: from `Client::new` and before the
+/// first runtime is built (nothing needs them earlier). Without POSIX fork
+/// (Windows) there is nothing to handle.
+#[cfg(not(all(unix, not(ooauthcc_no_posix))))]
+pub(crate) fn install_handlers() {}
+
+/// Registers the handlers, once per process: from `Client::new` and before the
 /// first runtime is built (nothing needs them earlier).
+#[cfg(all(unix, not(ooauthcc_no_posix)))]
 pub(crate) fn install_handlers() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
@@ -25,12 +32,14 @@ pub(crate) fn install_handlers() {
     });
 }
 
+#[cfg(all(unix, not(ooauthcc_no_posix)))]
 extern "C" fn before_fork() {
     // Keep both global locks out of other threads' hands while the address space is copied.
     std::mem::forget(crate::runtime::BUILD.lock());
     crate::registry::lock_for_fork();
 }
 
+#[cfg(all(unix, not(ooauthcc_no_posix)))]
 extern "C" fn after_fork_parent() {
     crate::registry::unlock_after_fork();
     // SAFETY: `before_fork` locked BUILD in this same thread and forgot the guard,
@@ -38,6 +47,7 @@ extern "C" fn after_fork_parent() {
     unsafe { crate::runtime::BUILD.force_unlock() };
 }
 
+#[cfg(all(unix, not(ooauthcc_no_posix)))]
 extern "C" fn after_fork_child() {
     crate::generation::bump_in_child();
     crate::registry::unlock_after_fork();

@@ -19,6 +19,7 @@ pub(crate) fn current() -> u64 {
 }
 
 /// Called by the fork child handler only (async-signal-safe: one atomic add).
+#[cfg(all(unix, not(ooauthcc_no_posix)))]
 pub(crate) fn bump_in_child() {
     GENERATION.fetch_add(1, Ordering::AcqRel);
 }

@@ -47,11 +47,13 @@ pub fn registry_len() -> usize {
 }
 
 /// Called by the `pthread_atfork` prepare handler: holds the lock across `fork()`.
+#[cfg(all(unix, not(ooauthcc_no_posix)))]
 pub(crate) fn lock_for_fork() {
     std::mem::forget(REGISTRY.lock());
 }
 
 /// Called by the parent and child `pthread_atfork` handlers.
+#[cfg(all(unix, not(ooauthcc_no_posix)))]
 pub(crate) fn unlock_after_fork() {
     // SAFETY: `lock_for_fork` took this lock in the same thread just before the
     // fork and forgot the guard; in the child that thread is the only one left.

@@ -9,8 +9,15 @@
 //! pending there, and the write fails with EPIPE, which the caller sees as a
 //! transport error. The host's own disposition of SIGPIPE is never changed.
 
-/// Blocks SIGPIPE for the calling thread (and the threads it starts).
+/// Blocks SIGPIPE for the calling thread (and the threads it starts). Systems
+/// without SIGPIPE (Windows) have nothing to block.
 pub(crate) fn block_sigpipe_on_this_thread() {
+    #[cfg(all(unix, not(ooauthcc_no_posix)))]
+    block_sigpipe();
+}
+
+#[cfg(all(unix, not(ooauthcc_no_posix)))]
+fn block_sigpipe() {
     // SAFETY: `set` is a local sigset_t initialised by sigemptyset before use;
     // pthread_sigmask only reads it and changes the calling thread's mask (a
     // NULL old-set pointer is allowed). Failure (EINVAL, impossible with

@@ -29,7 +29,6 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{ErrorKind as IoKind, Read as _, Write as _};
-use std::os::unix::fs::{DirBuilderExt as _, OpenOptionsExt as _};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -150,10 +149,7 @@ fn write_atomically(dir: &Path, path: &Path, value: &[u8]) -> Result<()> {
     os_random(&mut suffix)?;
     let suffix: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
     let tmp = dir.join(format!(".tmp-{}-{suffix}", std::process::id()));
-    let written = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
+    let written = owner_only(OpenOptions::new().write(true).create_new(true))
         .open(&tmp)
         .and_then(|mut f| f.write_all(value))
         .and_then(|()| std::fs::rename(&tmp, path));
@@ -167,17 +163,10 @@ fn write_atomically(dir: &Path, path: &Path, value: &[u8]) -> Result<()> {
 /// Takes the client's lock file, creating the directory and the file as
 /// needed; waits for another holder until `give_up_at`. Released when dropped.
 async fn take_lock(ctx: &StoreContext<'_>, files: &Files, give_up_at: Instant) -> Result<File> {
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
+    owner_only_dir(std::fs::DirBuilder::new().recursive(true))
         .create(&files.dir)
         .map_err(|e| io_error("create the directory", &files.dir, &e))?;
-    let file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
+    let file = owner_only(OpenOptions::new().read(true).write(true).create(true).truncate(false))
         .open(&files.lock)
         .map_err(|e| io_error("open", &files.lock, &e))?;
     let mut poll = Duration::from_millis(10);
@@ -207,4 +196,19 @@ async fn take_lock(ctx: &StoreContext<'_>, files: &Files, give_up_at: Instant) -
 /// A store error naming the operation and the file, never its contents.
 fn io_error(what: &str, path: &Path, e: &std::io::Error) -> Error {
     Error::new(ErrorKind::Store, format!("store {what} {} failed: {e}", path.display()))
+}
+
+/// Files only their owner may read or write (0600): they hold sealed tokens.
+/// Elsewhere than Unix the directory's inherited permissions apply (README, "Portability").
+fn owner_only(options: &mut OpenOptions) -> &mut OpenOptions {
+    #[cfg(all(unix, not(ooauthcc_no_posix)))]
+    std::os::unix::fs::OpenOptionsExt::mode(options, 0o600);
+    options
+}
+
+/// Directories only their owner may enter (0700), as [`owner_only`] for files.
+fn owner_only_dir(builder: &mut std::fs::DirBuilder) -> &mut std::fs::DirBuilder {
+    #[cfg(all(unix, not(ooauthcc_no_posix)))]
+    std::os::unix::fs::DirBuilderExt::mode(builder, 0o700);
+    builder
 }
