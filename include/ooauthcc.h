@@ -22,11 +22,13 @@
  *   4. Client
  *   5. Token
  *   6. Header
- *   7. Log
+ *   7. Authorized API requests
+ *   8. Log
  */
 
 /* The library's objects are opaque (used through pointers only); each is
  * described in its section. Declared here so that any section may use any. */
+struct ooauthcc_authorized;
 struct ooauthcc_client;
 struct ooauthcc_config;
 struct ooauthcc_error;
@@ -532,6 +534,34 @@ ooauthcc_status ooauthcc_config_set_header_name(struct ooauthcc_config *cfg,
                                                 struct ooauthcc_error **err);
 
 /**
+ * Sets the header's value as a pattern with one `{token}` placeholder
+ * (`header_format`), e.g. `"Token {token}"`; replaces `token_prefix`. The
+ * empty string goes back to `<token_prefix> {token}` (the default).
+ */
+ooauthcc_status ooauthcc_config_set_header_format(struct ooauthcc_config *cfg,
+                                                  const char *pattern,
+                                                  struct ooauthcc_error **err);
+
+/**
+ * Adds (or replaces) one header put on every API request the library
+ * authorizes (`resource_headers`; not on token requests). See
+ * `ooauthcc_client_authorize`.
+ */
+ooauthcc_status ooauthcc_config_add_resource_header(struct ooauthcc_config *cfg,
+                                                    const char *name,
+                                                    const char *value,
+                                                    struct ooauthcc_error **err);
+
+/**
+ * Adds (or replaces) one cookie put on every API request the library
+ * authorizes (`resource_cookies`; not on token requests).
+ */
+ooauthcc_status ooauthcc_config_add_resource_cookie(struct ooauthcc_config *cfg,
+                                                    const char *name,
+                                                    const char *value,
+                                                    struct ooauthcc_error **err);
+
+/**
  * Sends the token as this query parameter instead of a header (`query_param`);
  * the empty string goes back to the header (the default). See
  * `ooauthcc_client_query_param`.
@@ -821,6 +851,14 @@ ooauthcc_status ooauthcc_config_set_refresh_jitter(struct ooauthcc_config *cfg,
 ooauthcc_status ooauthcc_config_set_max_retries(struct ooauthcc_config *cfg,
                                                 uint32_t retries,
                                                 struct ooauthcc_error **err);
+
+/**
+ * Sets how many times an API request the library authorizes is retried with
+ * a new token after a 401 (`unauthorized_retries`, default 1, at most 5).
+ */
+ooauthcc_status ooauthcc_config_set_unauthorized_retries(struct ooauthcc_config *cfg,
+                                                         uint32_t retries,
+                                                         struct ooauthcc_error **err);
 
 /**
  * Sets the first retry delay, doubled each retry with jitter
@@ -1335,7 +1373,90 @@ const char *ooauthcc_header_access_token(const struct ooauthcc_header *header);
 void ooauthcc_header_free(struct ooauthcc_header *header);
 
 /* ==========================================================================
- * 7. Log
+ * 7. Authorized API requests
+ * ooauthcc_authorized: the URL and header lines to send on one API request,
+ * decided by the client's settings (header format, resource headers and
+ * cookies, query parameter, allowed hosts).
+ * ========================================================================== */
+
+/**
+ * What to send on one API request: the URL (with the token in it when the
+ * config set `query_param`) and the headers to add, each as a name, a value
+ * and a `Name: value` line (as curl's `CURLOPT_HTTPHEADER` wants it).
+ *
+ * Thread-safety: immutable; may be read from any thread, freed once with
+ * `ooauthcc_authorized_free`. Its strings are borrowed from it, valid until
+ * it is freed, and wiped then.
+ */
+typedef struct ooauthcc_authorized ooauthcc_authorized;
+
+/**
+ * Decides what to send on an API request to `url` (an absolute URL):
+ * refuses a destination outside `allowed_hosts`, or plain `http` to a
+ * non-loopback host (`OOAUTHCC_STATUS_USAGE`, naming the host) before getting
+ * any token; then gets a token as `ooauthcc_client_get_token` does (same
+ * `timeout_ms` and errors). On success `*out` is a new object you free with
+ * `ooauthcc_authorized_free`.
+ *
+ * When the API answers 401, pass `ooauthcc_authorized_access_token` to
+ * `ooauthcc_client_invalidate` and call this again, at most
+ * `ooauthcc_client_unauthorized_retries` times.
+ */
+ooauthcc_status ooauthcc_client_authorize(const struct ooauthcc_client *client,
+                                          const char *url,
+                                          uint64_t timeout_ms,
+                                          struct ooauthcc_authorized **out,
+                                          struct ooauthcc_error **err);
+
+/**
+ * How many times to retry an API request with a new token after a 401
+ * (the config's `unauthorized_retries`, default 1); 0 when `client` is NULL.
+ */
+uint32_t ooauthcc_client_unauthorized_retries(const struct ooauthcc_client *client);
+
+/**
+ * The URL to send the request to. Borrowed; NULL when `authorized` is NULL.
+ */
+const char *ooauthcc_authorized_url(const struct ooauthcc_authorized *authorized);
+
+/**
+ * How many headers to add (0 when `authorized` is NULL).
+ */
+size_t ooauthcc_authorized_header_count(const struct ooauthcc_authorized *authorized);
+
+/**
+ * Header `index` (from 0) as one line without line break, `"Name: value"`.
+ * Borrowed; NULL when `authorized` is NULL or `index` is out of range.
+ */
+const char *ooauthcc_authorized_header_line(const struct ooauthcc_authorized *authorized,
+                                            size_t index);
+
+/**
+ * The name of header `index`. Borrowed; NULL when out of range or NULL.
+ */
+const char *ooauthcc_authorized_header_name(const struct ooauthcc_authorized *authorized,
+                                            size_t index);
+
+/**
+ * The value of header `index`. Borrowed; NULL when out of range or NULL.
+ */
+const char *ooauthcc_authorized_header_value(const struct ooauthcc_authorized *authorized,
+                                             size_t index);
+
+/**
+ * The bare access token this request carries, to pass to
+ * `ooauthcc_client_invalidate` when the API answers 401. Borrowed; NULL when
+ * `authorized` is NULL.
+ */
+const char *ooauthcc_authorized_access_token(const struct ooauthcc_authorized *authorized);
+
+/**
+ * Frees the object (wiping its text). NULL is a no-op.
+ */
+void ooauthcc_authorized_free(struct ooauthcc_authorized *authorized);
+
+/* ==========================================================================
+ * 8. Log
  * The library's log records, to a callback of yours.
  * ========================================================================== */
 

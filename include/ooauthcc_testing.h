@@ -445,9 +445,51 @@ const char *ooauthcc_test_request_param_at(const struct ooauthcc_test_request *r
                                            size_t index);
 
 /**
+ * The status the protected resource answered a resource request with (200
+ * or 401); 0 for a token request, or when `request` is NULL.
+ */
+uint16_t ooauthcc_test_request_status(const struct ooauthcc_test_request *request);
+
+/**
  * Frees a request (and the strings borrowed from it). NULL is a no-op.
  */
 void ooauthcc_test_request_free(struct ooauthcc_test_request *request);
+
+/**
+ * `http://127.0.0.1:PORT/resource`: answers 200 to a request carrying a
+ * token this server issued and that has not expired (a word of any header's
+ * value, or any query parameter's value), 401 otherwise; records every
+ * request. Borrowed from `server`; NULL when `server` is NULL.
+ */
+const char *ooauthcc_test_server_resource_url(const struct ooauthcc_test_server *server);
+
+/**
+ * Makes the resource answer the next `n` requests 401 `invalid_token`, even
+ * with a valid token.
+ */
+ooauthcc_status ooauthcc_test_server_reject_resource_requests(const struct ooauthcc_test_server *server,
+                                                              uint32_t n,
+                                                              ooauthcc_error **err);
+
+/**
+ * Writes to `*out` how many requests the resource received (since the
+ * start or `ooauthcc_test_server_reset_counts`, up to the last 10 000).
+ */
+ooauthcc_status ooauthcc_test_server_resource_count(const struct ooauthcc_test_server *server,
+                                                    size_t *out,
+                                                    ooauthcc_error **err);
+
+/**
+ * Copies resource request number `index` (0 is the oldest kept). On success
+ * `*out` is a new request you free with `ooauthcc_test_request_free`; read
+ * its query parameters with `ooauthcc_test_request_param`, its headers with
+ * `ooauthcc_test_request_header`, its status with
+ * `ooauthcc_test_request_status`. `INVALID_ARGUMENT` when `index` is past the end.
+ */
+ooauthcc_status ooauthcc_test_server_resource_request(const struct ooauthcc_test_server *server,
+                                                      size_t index,
+                                                      struct ooauthcc_test_request **out,
+                                                      ooauthcc_error **err);
 
 /**
  * Starts a server speaking HTTPS on 127.0.0.1 on a free port, with this

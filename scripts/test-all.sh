@@ -36,6 +36,9 @@ cargo clippy --workspace --all-targets --all-features --quiet -- -D warnings
 step "core/src layering (no import cycle beyond mod.rs facades)"
 python3 scripts/module-cycles.py
 
+step "core without POSIX (the fallbacks a Windows build uses, compiled and unit-tested here)"
+./scripts/check-portable.sh
+
 step "cargo doc (missing or broken docs are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --all-features --no-deps --quiet
 

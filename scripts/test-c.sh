@@ -78,6 +78,15 @@ c_programs=(test_basic test_errors test_args test_herd test_fork test_mtls test_
 for name in "${c_programs[@]}"; do
   gcc -std=c11 -Wall -Wextra -Werror -g $cflags -o "$work/$name" "tests/c/$name.c" $libs
 done
+# libcurl: test_authorize and the curl_api example send what ooauthcc_client_authorize decides.
+if ! pkg-config --exists libcurl && command -v apt-get > /dev/null && [ "$(id -u)" = 0 ]; then
+  echo "== installing libcurl4-openssl-dev"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcurl4-openssl-dev) > /dev/null
+fi
+pkg-config --exists libcurl || { echo "libcurl's development files are required (Debian: libcurl4-openssl-dev)" >&2; exit 1; }
+curl_libs=$(pkg-config --libs libcurl)
+gcc -std=c11 -Wall -Wextra -Werror -g $cflags -o "$work/test_authorize" tests/c/test_authorize.c $libs $curl_libs
+gcc -std=c11 -Wall -Wextra -Werror -g $cflags -o "$work/example_curl_api" tests/c/examples/curl_api.c $libs $curl_libs
 g++ -std=c++17 -Wall -Wextra -Werror -g $cflags -o "$work/test_cpp" tests/c/test_cpp.cpp $libs
 # The RAII header, as installed next to ooauthcc.h (PREFIX/include/ooauthcc.hpp).
 g++ -std=c++17 -Wall -Wextra -Werror -g $cflags -o "$work/test_cpp_raii" tests/c/test_cpp_raii.cpp $libs
@@ -92,7 +101,7 @@ if ldd "$work/example_static" | grep -q 'libooauthcc\.so'; then
   echo "example_static is linked to the shared library" >&2
   exit 1
 fi
-programs=("${c_programs[@]}" test_cpp test_cpp_raii example_c example_cpp example_static)
+programs=("${c_programs[@]}" test_authorize test_cpp test_cpp_raii example_c example_cpp example_static example_curl_api)
 
 # The CMake package: a project of its own (tests/c/cmake-consumer) finds it with
 # find_package(ooauthcc 0.2 REQUIRED), links ooauthcc::ooauthcc (C and C++,
@@ -206,6 +215,9 @@ code, output = re.findall(r"```c\n(.*?)```|^Output:\n\n```\n(.*?)```", section, 
 assert code[0] == open("tests/c/examples/example.c").read(), "README.md: the C example differs from tests/c/examples/example.c"
 assert output[1] == open(sys.argv[1]).read(), "README.md: the C example output differs from what example_c printed"
 ' "$work/example_c.log"
+
+# The libcurl example prints what it did; this is what it must print.
+run curl_api_output diff -u tests/c/examples/curl_api.expected "$work/example_curl_api.log"
 
 if [ "${OOAUTHCC_VALGRIND:-1}" != "0" ] && [ -z "${OOAUTHCC_C_SANITIZE:-}" ]; then # valgrind and sanitizers do not mix
   if ! command -v valgrind > /dev/null && command -v apt-get > /dev/null && [ "$(id -u)" = 0 ]; then

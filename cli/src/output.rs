@@ -23,17 +23,24 @@ pub fn header(client: &Client, token: &Token) -> Result<String, Failure> {
 }
 
 /// `curl`: a config for `curl -K -`: the header, or the query parameter when
-/// `query_param` is set (curl 7.87's `url-query`).
+/// `query_param` is set (curl 7.87's `url-query`), then the `resource_headers`
+/// and `resource_cookies` (as headers), as core's `authorize` decides them.
 pub fn curl(client: &Client, token: &Token) -> Result<String, Failure> {
-    let line = match client.query_param() {
-        Some(param) => format!("url-query = {}", curl_quoted(&format!("{param}={}", token.access_token()))),
-        None => {
-            let header = format!("{}: {}", client.header_name(), client.header_value(token));
-            refuse_line_breaks(&header, "a header")?;
-            format!("header = {}", curl_quoted(&header))
-        }
+    let mut out = match client.query_param() {
+        Some(param) => format!("url-query = {}\n", curl_quoted(&format!("{param}={}", token.access_token()))),
+        None => curl_header(client.header_name(), &client.header_value(token))?,
     };
-    Ok(format!("{line}\n"))
+    for (name, value) in client.resource_headers() {
+        out.push_str(&curl_header(&name, &value)?);
+    }
+    Ok(out)
+}
+
+/// One `header = "Name: value"` line of a curl config.
+fn curl_header(name: &str, value: &str) -> Result<String, Failure> {
+    let header = format!("{name}: {value}");
+    refuse_line_breaks(&header, "a header")?;
+    Ok(format!("header = {}\n", curl_quoted(&header)))
 }
 
 /// A double-quoted curl config string: backslash escapes, so no value can end

@@ -212,6 +212,37 @@ fn curl_config_reaches_a_resource_server_by_header_or_query() {
 }
 
 #[test]
+fn curl_config_carries_the_header_format_resource_headers_and_cookies() {
+    let server = server();
+    let args = [
+        "curl",
+        "--header-name",
+        "X-Api-Token",
+        "--header-format",
+        "Token {token}",
+        "--resource-headers",
+        "X-Tenant=acme",
+        "--resource-cookies",
+        "session=s1",
+    ];
+    let config = ok(run_with(&server, &args, &[]));
+    let mut curl = Command::new("curl")
+        .args(["-sS", "--fail", "-K", "-", &server.resource_url()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("curl must be installed");
+    curl.stdin.take().unwrap().write_all(config.stdout.as_bytes()).unwrap();
+    let out = curl.wait_with_output().unwrap();
+    assert!(out.status.success(), "curl: {}", String::from_utf8_lossy(&out.stderr));
+    let seen = server.resource_requests();
+    let token = server.issued_tokens().pop().unwrap();
+    assert_eq!(seen[0].header("x-api-token"), Some(format!("Token {token}").as_str()));
+    assert_eq!((seen[0].header("x-tenant"), seen[0].cookie("session")), (Some("acme"), Some("s1")));
+}
+
+#[test]
 fn exec_credential_is_what_kubectl_reads() {
     let server = server();
     let run = ok(run_with(&server, &["exec-credential"], &[]));

@@ -1,5 +1,9 @@
-//! Putting a token on an outgoing request: which header or query parameter, and
-//! whether the destination may receive it at all.
+//! Putting a token on an outgoing API request: which header or query parameter,
+//! in which format, with which headers and cookies, and whether the destination
+//! may receive it at all. [`Client::authorize`] decides all of it in one place;
+//! the Rust, C and Python integrations send what it returns.
+
+use std::fmt;
 
 use url::Url;
 
@@ -14,9 +18,64 @@ impl Client {
         &self.settings().header_name
     }
 
-    /// `"<prefix> <token>"` for the header (`"Bearer …"` by default).
+    /// The header's value for `token`: `header_format` with the token in
+    /// place, or `"<token_prefix> <token>"` (`"Bearer …"` by default).
     pub fn header_value(&self, token: &Token) -> String {
-        token.header_value(&self.settings().token_prefix)
+        self.settings().resource.header_format.value(token.access_token())
+    }
+
+    /// How many times an API request is retried with a new token after a 401
+    /// (`unauthorized_retries`, default 1).
+    pub fn unauthorized_retries(&self) -> u32 {
+        self.settings().resource.unauthorized_retries
+    }
+
+    /// Everything to send on an API request to `url`: checks the destination
+    /// ([`Client::check_destination`]) before getting a token, so a refused
+    /// host costs no token request; then [`Client::authorize_with`].
+    pub async fn authorize(&self, url: &str) -> Result<Authorized> {
+        self.check_destination(url)?;
+        self.authorize_with(url, self.get_token().await?)
+    }
+
+    /// [`Client::authorize`] for synchronous code.
+    pub fn authorize_blocking(&self, url: &str) -> Result<Authorized> {
+        self.check_destination(url)?;
+        self.authorize_with(url, self.get_token_blocking()?)
+    }
+
+    /// What to send to `url` with `token`, after [`Client::check_destination`]:
+    /// the URL (with the token as `query_param` when that is configured) and the
+    /// headers — the token's (unless it is in the query), `resource_headers`,
+    /// and a `Cookie` header from `resource_cookies`.
+    pub fn authorize_with(&self, url: &str, token: Token) -> Result<Authorized> {
+        self.check_destination(url)?;
+        let mut url = Url::parse(url)
+            .map_err(|e| Error::new(ErrorKind::InvalidArgument, format!("destination is not an absolute URL ({e})")))?;
+        let mut headers = Vec::with_capacity(self.settings().resource.headers.len() + 2);
+        match self.query_param() {
+            Some(name) => set_query_param(&mut url, name, token.access_token()),
+            None => headers.push((self.header_name().to_owned(), self.header_value(&token))),
+        }
+        headers.extend(self.resource_headers());
+        Ok(Authorized { url, headers, token })
+    }
+
+    /// The headers API requests carry besides the token: `resource_headers`,
+    /// then a `Cookie` of `resource_cookies` (what [`Client::authorize_with`]
+    /// adds after the token's header; for tools that send the token themselves).
+    pub fn resource_headers(&self) -> Vec<(String, String)> {
+        let resource = &self.settings().resource;
+        let mut headers: Vec<(String, String)> = resource
+            .headers
+            .iter()
+            // Checked as valid header text when the client was built.
+            .map(|(name, value)| (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
+            .collect();
+        if let Some(cookie) = &resource.cookie {
+            headers.push(("Cookie".to_owned(), cookie.clone()));
+        }
+        headers
     }
 
     /// A token, formatted as the header value.
@@ -68,9 +127,63 @@ impl Client {
             return Err(Error::new(ErrorKind::Usage, "no query_param is configured; send the token in the header"));
         };
         self.check_destination(url.as_str())?;
-        url.query_pairs_mut().append_pair(name, token.access_token());
+        set_query_param(url, name, token.access_token());
         Ok(())
     }
+}
+
+/// Everything to send on one API request: see [`Client::authorize_with`].
+///
+/// Keeps the token it carries, so that after a 401 exactly that token is
+/// invalidated (`client.invalidate(authorized.token().access_token())`) and
+/// concurrent callers renew it once. `Debug` shows header names only and the
+/// URL without its query.
+pub struct Authorized {
+    url: Url,
+    headers: Vec<(String, String)>,
+    token: Token,
+}
+
+impl Authorized {
+    /// The URL to send to: the caller's, with the token as a query parameter
+    /// when `query_param` is configured.
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+
+    /// The headers to add, in order, as (name, value).
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
+    /// The token these carry.
+    pub fn token(&self) -> &Token {
+        &self.token
+    }
+}
+
+impl fmt::Debug for Authorized {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut shown = self.url.clone();
+        shown.set_query(None);
+        f.debug_struct("Authorized")
+            .field("url", &shown.as_str())
+            .field("headers", &self.headers.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>())
+            .field("token", &self.token)
+            .finish()
+    }
+}
+
+/// Puts `value` in `name`, replacing any value the URL already had there. The
+/// query is only rewritten when it had one, so other parameters keep their
+/// exact encoding (signed URLs).
+fn set_query_param(url: &mut Url, name: &str, value: &str) {
+    if url.query_pairs().any(|(k, _)| k == name) {
+        let kept: Vec<(String, String)> =
+            url.query_pairs().filter(|(k, _)| k != name).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        url.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    url.query_pairs_mut().append_pair(name, value);
 }
 
 fn host_matches(pattern: &str, host: &str) -> bool {

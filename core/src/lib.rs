@@ -41,6 +41,8 @@ mod generation;
 mod http;
 mod jwt;
 mod lifecycle;
+#[cfg(feature = "reqwest-middleware")]
+mod middleware;
 mod registry;
 mod request;
 mod response;
@@ -62,6 +64,7 @@ pub mod testing;
 #[doc(hidden)]
 pub mod fuzzing;
 
+pub use apply::Authorized;
 pub use client::Client;
 pub use config::{
     AuthMethod, BasicEncoding, ClientConfig, IntoSetting, Profiles, ScopeDelimiter, SettingInfo, SettingKind,
@@ -69,6 +72,8 @@ pub use config::{
 };
 pub use credentials::SecretProvider;
 pub use error::{Error, ErrorKind, OAuthErrorBody, Result};
+#[cfg(feature = "reqwest-middleware")]
+pub use middleware::OAuthMiddleware;
 #[doc(hidden)]
 pub use registry::registry_len;
 pub use secret::Secret;

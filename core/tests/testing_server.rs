@@ -486,8 +486,15 @@ async fn the_resource_accepts_its_own_unexpired_tokens_by_header_or_query() {
     assert_eq!((missing.status, missing.header("www-authenticate")), (401, Some("Bearer")));
     let forged = get(Some("Bearer at_forged".into()), None).await;
     assert_eq!((forged.status, forged.header("www-authenticate")), (401, Some("Bearer error=\"invalid_token\"")));
-    let wrong_scheme = get(Some(format!("Basic {token}")), None).await;
-    assert_eq!(wrong_scheme.status, 401);
+    // A token is found as a whole word of a header's value, not inside another word.
+    let glued = get(Some(format!("Bearer x{token}")), None).await;
+    assert_eq!(glued.status, 401);
+    let custom = http().get(server.resource_url()).header("x-api-token", format!("Token {token}; v=2")).send();
+    let custom = Got::read(custom.await.unwrap()).await;
+    assert_eq!((custom.status, custom.json()["name"].as_str()), (200, Some("x-api-token")));
+    // ... and every request is recorded, with the answer it got.
+    let recorded: Vec<u16> = server.resource_requests().iter().map(|r| r.status).collect();
+    assert_eq!(recorded, [200, 200, 401, 401, 401, 200]);
 
     server.set_token_lifetime(Duration::from_secs(1));
     let short = fetch(&server).await.json()["access_token"].as_str().unwrap().to_owned();

@@ -33,4 +33,5 @@ pub mod redis;
 pub mod server;
 pub mod server_faults;
 pub mod server_record;
+pub mod server_resource;
 pub mod server_tls;

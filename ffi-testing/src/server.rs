@@ -31,13 +31,15 @@ pub struct ooauthcc_test_server {
 pub(crate) struct ServerObject {
     pub(crate) server: AuthServer,
     token_url: CString,
+    pub(crate) resource_url: CString,
 }
 
 impl ServerObject {
     /// Hands a started server to C.
     pub(crate) fn into_ptr(server: AuthServer) -> *mut ooauthcc_test_server {
         let token_url = c_string(&server.token_url());
-        box_into_ptr::<ooauthcc_test_server>(ServerObject { server, token_url })
+        let resource_url = c_string(&server.resource_url());
+        box_into_ptr::<ooauthcc_test_server>(ServerObject { server, token_url, resource_url })
     }
 }
 

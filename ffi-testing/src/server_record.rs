@@ -4,7 +4,7 @@
 
 use std::ffi::{CString, c_char};
 
-use ooauthcc_core::testing::RecordedRequest;
+use ooauthcc_core::testing::{RecordedRequest, ResourceRequest};
 use ooauthcc_core::{Error, ErrorKind};
 
 use crate::handle::{Boxed, box_free, box_into_ptr, box_ref};
@@ -35,8 +35,11 @@ pub(crate) struct RequestObject {
     auth_used: Option<CString>,
     /// Header names in lower case, in the order received.
     headers: Vec<(String, CString)>,
-    /// Form parameters of the body, in order.
+    /// Form parameters of the body (of a token request), or the query
+    /// parameters (of a resource request), in order.
     form: Vec<(String, CString)>,
+    /// The status a resource request was answered with; 0 for token requests.
+    status: u16,
 }
 
 impl RequestObject {
@@ -49,6 +52,22 @@ impl RequestObject {
             auth_used: r.auth_used.as_deref().map(c_string),
             headers: pairs(&r.headers),
             form: pairs(&r.form),
+            status: 0,
+        }
+    }
+
+    /// A request to the protected resource: its query parameters are read like
+    /// form parameters, and it has a status.
+    pub(crate) fn from_resource(r: &ResourceRequest) -> Self {
+        let pairs = |v: &[(String, String)]| v.iter().map(|(n, x)| (n.clone(), c_string(x))).collect();
+        RequestObject {
+            method: c_string(&r.method),
+            path: c_string(&r.path),
+            client_id: None,
+            auth_used: None,
+            headers: pairs(&r.headers),
+            form: pairs(&r.query),
+            status: r.status,
         }
     }
 
@@ -230,6 +249,14 @@ pub unsafe extern "C" fn ooauthcc_test_request_param_at(
         // SAFETY: `request` is NULL or a live request, `name` NULL or NUL-terminated (C contract).
         ptr(unsafe { lookup(request, name) }.and_then(|(r, name)| r.params(name).nth(index)))
     }
+}
+
+/// The status the protected resource answered a resource request with (200
+/// or 401); 0 for a token request, or when `request` is NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ooauthcc_test_request_status(request: *const ooauthcc_test_request) -> u16 {
+    // SAFETY: `request` is NULL or a live request (C contract).
+    ooauthcc::ffi_panic_boundary! { unsafe { box_ref::<ooauthcc_test_request>(request, "request") }.map_or(0, |r| r.status) }
 }
 
 /// Frees a request (and the strings borrowed from it). NULL is a no-op.

@@ -43,6 +43,12 @@ impl PanicDefault for u16 {
     }
 }
 
+impl PanicDefault for u32 {
+    fn value() -> Self {
+        0
+    }
+}
+
 impl PanicDefault for u64 {
     fn value() -> Self {
         0

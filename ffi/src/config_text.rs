@@ -182,6 +182,46 @@ pub unsafe extern "C" fn ooauthcc_config_set_header_name(
     unsafe { set_text(cfg, "header_name", name, err) }
 }
 
+/// Sets the header's value as a pattern with one `{token}` placeholder
+/// (`header_format`), e.g. `"Token {token}"`; replaces `token_prefix`. The
+/// empty string goes back to `<token_prefix> {token}` (the default).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ooauthcc_config_set_header_format(
+    cfg: *mut ooauthcc_config,
+    pattern: *const c_char,
+    err: *mut *mut ooauthcc_error,
+) -> ooauthcc_status {
+    // SAFETY: the C contract of this function is that of `set_text`.
+    unsafe { set_text(cfg, "header_format", pattern, err) }
+}
+
+/// Adds (or replaces) one header put on every API request the library
+/// authorizes (`resource_headers`; not on token requests). See
+/// `ooauthcc_client_authorize`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ooauthcc_config_add_resource_header(
+    cfg: *mut ooauthcc_config,
+    name: *const c_char,
+    value: *const c_char,
+    err: *mut *mut ooauthcc_error,
+) -> ooauthcc_status {
+    // SAFETY: the C contract of this function is that of `add_entry`.
+    unsafe { add_entry(cfg, "resource_headers", name, value, err) }
+}
+
+/// Adds (or replaces) one cookie put on every API request the library
+/// authorizes (`resource_cookies`; not on token requests).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ooauthcc_config_add_resource_cookie(
+    cfg: *mut ooauthcc_config,
+    name: *const c_char,
+    value: *const c_char,
+    err: *mut *mut ooauthcc_error,
+) -> ooauthcc_status {
+    // SAFETY: the C contract of this function is that of `add_entry`.
+    unsafe { add_entry(cfg, "resource_cookies", name, value, err) }
+}
+
 /// Sends the token as this query parameter instead of a header (`query_param`);
 /// the empty string goes back to the header (the default). See
 /// `ooauthcc_client_query_param`.

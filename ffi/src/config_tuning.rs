@@ -119,6 +119,18 @@ pub unsafe extern "C" fn ooauthcc_config_set_max_retries(
     unsafe { set_count(cfg, "max_retries", retries, err) }
 }
 
+/// Sets how many times an API request the library authorizes is retried with
+/// a new token after a 401 (`unauthorized_retries`, default 1, at most 5).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ooauthcc_config_set_unauthorized_retries(
+    cfg: *mut ooauthcc_config,
+    retries: u32,
+    err: *mut *mut ooauthcc_error,
+) -> ooauthcc_status {
+    // SAFETY: the C contract of this function is that of `set_count`.
+    unsafe { set_count(cfg, "unauthorized_retries", retries, err) }
+}
+
 /// Sets the first retry delay, doubled each retry with jitter
 /// (`retry_base_delay`, default 200 ms).
 #[unsafe(no_mangle)]

@@ -12,7 +12,8 @@
 //! - [`status`], [`error`]: status codes and the `ooauthcc_error` object;
 //! - [`config`] (with [`config_text`], [`config_credentials`],
 //!   [`config_callback`], [`config_tls`], [`config_store`],
-//!   [`config_tuning`]), [`client`], [`stats`], [`token`], [`header`]: the API;
+//!   [`config_tuning`]), [`client`], [`stats`], [`token`], [`header`],
+//!   [`authorized`]: the API;
 //! - [`log`]: forwarding core's `tracing` events to a C callback;
 //! - [`version`].
 //!
@@ -44,6 +45,7 @@ mod boundary;
 mod handle;
 mod strings;
 
+pub mod authorized;
 pub mod client;
 pub mod client_async;
 pub mod config;

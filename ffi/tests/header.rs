@@ -75,6 +75,13 @@ const SECTIONS: &[Section] = &[
         about: "ooauthcc_header: a token formatted as the HTTP header to send.",
         files: &[("header.rs", "")],
     },
+    Section {
+        title: "Authorized API requests",
+        about: "ooauthcc_authorized: the URL and header lines to send on one API request,\n \
+                * decided by the client's settings (header format, resource headers and\n \
+                * cookies, query parameter, allowed hosts).",
+        files: &[("authorized.rs", "")],
+    },
     Section { title: "Log", about: "The library's log records, to a callback of yours.", files: &[("log.rs", "")] },
 ];
 

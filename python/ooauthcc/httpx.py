@@ -8,12 +8,15 @@
     async with httpx.AsyncClient(auth=auth) as http:
         await http.get("https://api.example.com/orders")
 
-Each request gets the cached token — in ``client.header_name`` or, when the
-client has a ``query_param``, in the URL — once ``client.check_destination``
-has allowed its URL (otherwise ``ooauthcc.UsageError`` is raised and nothing
-is sent). When the resource server answers 401, the rejected token is
-invalidated (compare-and-invalidate) and the request is sent once more with
-the new token. The async flow never blocks the event loop.
+Each request gets what ``client.authorize_with`` decides from the client's
+settings: the cached token in ``header_name`` (formatted by ``header_format``)
+or, with a ``query_param``, in the URL; ``resource_headers``; and
+``resource_cookies`` added to the request's own cookies — once the URL is
+allowed (``allowed_hosts``; otherwise ``ooauthcc.UsageError`` is raised before
+any token is fetched, and nothing is sent). When the resource server answers
+401, the rejected token is invalidated (compare-and-invalidate) and the
+request is sent again with the new token, up to ``client.unauthorized_retries``
+times (default 1). The async flow never blocks the event loop.
 
 Needs the ``httpx`` extra: ``pip install 'ooauthcc[httpx]'``.
 """
@@ -30,7 +33,7 @@ __all__ = ["Auth", "OAuth2ClientCredentials"]
 
 
 class OAuth2ClientCredentials(httpx.Auth):
-    """An ``httpx.Auth`` that sends ``client``'s token and retries once on 401."""
+    """An ``httpx.Auth`` that sends ``client``'s token and retries on 401."""
 
     # The body is read before sending, so it can be sent again after a 401.
     requires_request_body = True
@@ -43,37 +46,45 @@ class OAuth2ClientCredentials(httpx.Auth):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.client!r})"
 
-    def _apply(self, request: httpx.Request, token: Token) -> None:
-        self.client.check_destination(str(request.url))
-        param = self.client.query_param
-        if param is None:
-            request.headers[self.client.header_name] = self.client.header_value(token)
-        else:
-            request.url = request.url.copy_set_param(param, token.access_token)
+    def _apply(self, request: httpx.Request, url: str, own_cookie: str | None, token: Token) -> None:
+        target, headers = self.client.authorize_with(url, token)
+        request.url = httpx.URL(target)
+        for name, value in headers:
+            request.headers[name] = f"{own_cookie}; {value}" if own_cookie and name.lower() == "cookie" else value
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        self.client.check_destination(str(request.url))
+        url, own_cookie = str(request.url), request.headers.get("Cookie")
+        self.client.check_destination(url)  # before fetching a token for it
         token = self.client.token()
-        self._apply(request, token)
-        response = yield request
-        if response.status_code == 401:
+        for _ in range(self.client.unauthorized_retries):
+            self._apply(request, url, own_cookie, token)
+            response = yield request
+            if response.status_code != 401:
+                return
             self.client.invalidate(token)
             renewed = self.client.token()
-            if renewed != token:
-                self._apply(request, renewed)
-                yield request
+            if renewed == token:
+                return
+            token = renewed
+        self._apply(request, url, own_cookie, token)
+        yield request
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        self.client.check_destination(str(request.url))
+        url, own_cookie = str(request.url), request.headers.get("Cookie")
+        self.client.check_destination(url)
         token = await self.client.token_async()
-        self._apply(request, token)
-        response = yield request
-        if response.status_code == 401:
+        for _ in range(self.client.unauthorized_retries):
+            self._apply(request, url, own_cookie, token)
+            response = yield request
+            if response.status_code != 401:
+                return
             self.client.invalidate(token)
             renewed = await self.client.token_async()
-            if renewed != token:
-                self._apply(request, renewed)
-                yield request
+            if renewed == token:
+                return
+            token = renewed
+        self._apply(request, url, own_cookie, token)
+        yield request
 
 
 Auth = OAuth2ClientCredentials

@@ -7,12 +7,15 @@
     session.auth = OAuth2ClientCredentials(client)
     session.get("https://api.example.com/orders")
 
-Each request gets the cached token — in ``client.header_name`` or, when the
-client has a ``query_param``, in the URL — once ``client.check_destination``
-has allowed its URL (otherwise ``ooauthcc.UsageError`` is raised and nothing
-is sent). When the resource server answers 401, the rejected token is
-invalidated (compare-and-invalidate: many requests rejected at once cause one
-refetch) and the request is sent once more with the new token.
+Each request gets what ``client.authorize_with`` decides from the client's
+settings: the cached token in ``header_name`` (formatted by ``header_format``)
+or, with a ``query_param``, in the URL; ``resource_headers``; and
+``resource_cookies`` added to the request's own cookies — once the URL is
+allowed (``allowed_hosts``; otherwise ``ooauthcc.UsageError`` is raised before
+any token is fetched, and nothing is sent). When the resource server answers
+401, the rejected token is invalidated (compare-and-invalidate: many requests
+rejected at once cause one refetch) and the request is sent again with the new
+token, up to ``client.unauthorized_retries`` times (default 1).
 
 Needs the ``requests`` extra: ``pip install 'ooauthcc[requests]'``.
 """
@@ -30,12 +33,12 @@ from ._ooauthcc import Client, Token
 __all__ = ["Auth", "OAuth2ClientCredentials"]
 
 _TOKEN_ATTR = "_ooauthcc_token"
-_RETRIED_ATTR = "_ooauthcc_retried"
 _URL_ATTR = "_ooauthcc_url"
+_COOKIE_ATTR = "_ooauthcc_cookie"
 
 
 class OAuth2ClientCredentials(requests.auth.AuthBase):
-    """A ``requests`` auth that sends ``client``'s token and retries once on 401."""
+    """A ``requests`` auth that sends ``client``'s token and retries on 401."""
 
     def __init__(self, client: Client) -> None:
         if not isinstance(client, Client):
@@ -52,51 +55,68 @@ class OAuth2ClientCredentials(requests.auth.AuthBase):
         return id(self.client)
 
     def _apply(self, r: requests.PreparedRequest, token: Token) -> None:
-        self.client.check_destination(r.url or "")
-        param = self.client.query_param
-        if param is None:
-            r.headers[self.client.header_name] = self.client.header_value(token)
-        else:
-            url: str = getattr(r, _URL_ATTR, None) or r.url or ""
-            setattr(r, _URL_ATTR, url)  # the URL without the token, for a retry
-            r.prepare_url(url, {param: token.access_token})
+        # The URL and cookies as the caller made them, kept for retries.
+        url: str = getattr(r, _URL_ATTR, None) or r.url or ""
+        setattr(r, _URL_ATTR, url)
+        if not hasattr(r, _COOKIE_ATTR):
+            setattr(r, _COOKIE_ATTR, r.headers.get("Cookie"))
+        target, headers = self.client.authorize_with(url, token)
+        if target != url:
+            r.prepare_url(target, None)
+        for name, value in headers:
+            own = getattr(r, _COOKIE_ATTR)
+            r.headers[name] = f"{own}; {value}" if own and name.lower() == "cookie" else value
         setattr(r, _TOKEN_ATTR, token)
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        self.client.check_destination(r.url or "")  # before fetching a token for it
         self._apply(r, self.client.token())
         r.register_hook("response", self._on_response)
         return r
 
     def _on_response(self, response: requests.Response, **kwargs: Any) -> requests.Response:
+        for _ in range(self.client.unauthorized_retries):
+            if response.status_code != 401:
+                break
+            retried = self._retry(response, **kwargs)
+            if retried is None:
+                break
+            response = retried
+        return response
+
+    def _retry(self, response: requests.Response, **kwargs: Any) -> requests.Response | None:
+        """Sends ``response``'s request again with a new token; None when it cannot be."""
         request = response.request
-        if response.status_code != 401 or getattr(request, _RETRIED_ATTR, False):
-            return response
         rejected: Token | None = getattr(request, _TOKEN_ATTR, None)
         if rejected is None:
-            return response
+            return None
         self.client.invalidate(rejected)
         token = self.client.token()
         if token == rejected:
-            return response
+            return None
         body = request.body
         if body is not None and not isinstance(body, (bytes, str)):
             # requests records where a seekable body starts; anything else is one-shot.
             if not isinstance(getattr(request, "_body_position", None), int):
-                return response
+                return None
             rewind_body(request)
         response.content  # noqa: B018 - drain the 401 so its connection can be reused
         response.close()
         retry = request.copy()
         setattr(retry, _URL_ATTR, getattr(request, _URL_ATTR, None))
+        setattr(retry, _COOKIE_ATTR, getattr(request, _COOKIE_ATTR, None))
         jar = retry._cookies
         if jar is None:
             jar = RequestsCookieJar()
         extract_cookies_to_jar(jar, request, response.raw)
-        retry.prepare_cookies(jar)
+        if getattr(request, _COOKIE_ATTR, None) is None:
+            # Cookies the 401 set join the retry (ours are added again by _apply).
+            retry.headers.pop("Cookie", None)
+            retry.prepare_cookies(jar)
+            setattr(retry, _COOKIE_ATTR, retry.headers.get("Cookie"))
         self._apply(retry, token)
-        setattr(retry, _RETRIED_ATTR, True)
         sent: requests.Response = response.connection.send(retry, **kwargs)
-        sent.history.append(response)
+        sent.history = [*response.history, response]
         sent.request = retry
         return sent
 

@@ -260,14 +260,40 @@ impl PyClient {
         self.core.stats().into()
     }
 
-    /// `"<prefix> <token>"`, the value for the `header_name` header.
+    /// The value for the `header_name` header: `header_format` with the token
+    /// in place, or `"<token_prefix> <token>"`.
     fn authorization_header(&self, py: Python<'_>) -> PyResult<String> {
         self.obtain(py, None, |h| self.core.header_value(&h.token))
     }
 
-    /// `"<prefix> <token>"` for `token` (as `authorization_header()` formats it).
+    /// The header value for `token` (as `authorization_header()` formats it).
     fn header_value(&self, token: &Bound<'_, PyToken>) -> String {
         self.core.header_value(&token.get().token)
+    }
+
+    /// What to send on an API request to `url` with `token`, as the client's
+    /// settings decide: `(url, headers)`, the URL (with the token in it when
+    /// `query_param` is set) and the headers to add as `(name, value)` pairs —
+    /// the token's header in `header_format`, `resource_headers`, and a
+    /// `Cookie` of `resource_cookies`. Raises `UsageError` (naming the host)
+    /// when `url` may not receive the token (`check_destination`).
+    fn authorize_with(
+        &self,
+        py: Python<'_>,
+        url: &str,
+        token: &Bound<'_, PyToken>,
+    ) -> PyResult<(String, Vec<(String, String)>)> {
+        guard(|| {
+            let a = self.core.authorize_with(url, token.get().token.clone()).map_err(|e| errors::from_core(py, &e))?;
+            Ok((a.url().as_str().to_owned(), a.headers().to_vec()))
+        })
+    }
+
+    /// How many times the adapters send an API request again with a new
+    /// token after a 401 (`unauthorized_retries`, default 1).
+    #[getter]
+    fn unauthorized_retries(&self) -> u32 {
+        self.core.unauthorized_retries()
     }
 
     /// Raises unless a token may be sent to `url`: its host is in

@@ -36,7 +36,7 @@ mod _ooauthcc {
     #[pymodule_export]
     use crate::stats::PyStats;
     #[pymodule_export]
-    use crate::testing::{PyAuthServer, PyFault, PyRecordedRequest};
+    use crate::testing::{PyAuthServer, PyFault, PyRecordedRequest, PyResourceRequest};
     #[pymodule_export]
     use crate::token::PyToken;
 

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use arc_swap::ArcSwapOption;
 use ooauthcc_core::testing::{
-    AcceptedAuth, AuthServer, BasicDecoding, ClientRegistration, Fault, Quirk, RecordedRequest, ServerTls,
+    AcceptedAuth, AuthServer, BasicDecoding, ClientRegistration, Fault, Quirk, RecordedRequest, ResourceRequest,
+    ServerTls,
 };
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -230,6 +231,27 @@ impl PyAuthServer {
         Ok(self.get()?.requests().into_iter().map(PyRecordedRequest).collect())
     }
 
+    /// `http://127.0.0.1:PORT/resource`: a protected resource that answers 200
+    /// to a token this server issued and that has not expired (a word of any
+    /// header's value, or any query parameter's value), 401 otherwise, and
+    /// records every request (`resource_requests()`).
+    #[getter]
+    fn resource_url(&self) -> PyResult<String> {
+        Ok(self.get()?.resource_url())
+    }
+
+    /// The requests the resource received, oldest first (the last 10,000).
+    fn resource_requests(&self) -> PyResult<Vec<PyResourceRequest>> {
+        Ok(self.get()?.resource_requests().into_iter().map(PyResourceRequest).collect())
+    }
+
+    /// Makes the resource answer the next `n` requests 401 `invalid_token`
+    /// even with a valid token, as an API does with a token revoked early.
+    fn reject_resource_requests(&self, n: u32) -> PyResult<()> {
+        self.get()?.reject_resource_requests(n);
+        Ok(())
+    }
+
     /// Stops the server (in-flight requests are cut off). Idempotent.
     fn close(&self, py: Python<'_>) {
         let server = self.server.swap(None);
@@ -444,6 +466,70 @@ impl PyRecordedRequest {
     /// Every value of a form parameter (e.g. repeated `resource`).
     fn params(&self, name: &str) -> Vec<String> {
         self.0.params(name).into_iter().map(str::to_owned).collect()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("{:?}", self.0)
+    }
+}
+
+/// One request to the test server's protected resource, with the status it
+/// answered. `repr()` shows names only; the attributes hold the values
+/// verbatim (the token, cookies) for tests to check.
+#[pyclass(frozen, module = "ooauthcc.testing", name = "ResourceRequest")]
+pub(crate) struct PyResourceRequest(ResourceRequest);
+
+#[pymethods]
+impl PyResourceRequest {
+    /// The HTTP method.
+    #[getter]
+    fn method(&self) -> &str {
+        &self.0.method
+    }
+
+    /// The path, without the query string.
+    #[getter]
+    fn path(&self) -> &str {
+        &self.0.path
+    }
+
+    /// The query parameters, decoded, in order.
+    #[getter]
+    fn query(&self) -> Vec<(String, String)> {
+        self.0.query.clone()
+    }
+
+    /// The headers, names in lower case, in the order received.
+    #[getter]
+    fn headers(&self) -> Vec<(String, String)> {
+        self.0.headers.clone()
+    }
+
+    /// 200, or 401 (no valid token, or a rejection asked for).
+    #[getter]
+    fn status(&self) -> u16 {
+        self.0.status
+    }
+
+    /// Where the valid token was: `header:<name>` or `query:<name>`.
+    #[getter]
+    fn token_in(&self) -> Option<&str> {
+        self.0.token_in.as_deref()
+    }
+
+    /// The first value of a header (case-insensitive name).
+    fn header(&self, name: &str) -> Option<&str> {
+        self.0.header(name)
+    }
+
+    /// The first value of a query parameter.
+    fn query_param(&self, name: &str) -> Option<&str> {
+        self.0.query_param(name)
+    }
+
+    /// A cookie's value, from the `Cookie` header.
+    fn cookie(&self, name: &str) -> Option<&str> {
+        self.0.cookie(name)
     }
 
     fn __repr__(&self) -> String {

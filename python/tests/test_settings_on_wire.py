@@ -413,6 +413,37 @@ def _query_param(w: Wire) -> None:
     assert urlsplit(default.url or "").query == "x=1"  # by default: the header
 
 
+@wire("header_format")
+def _header_format(w: Wire) -> None:
+    client = w.registered(unique_id("wire-header_format"), header_format="Token {token}; v=2")
+    sent = applied(client)
+    assert sent.headers["Authorization"] == f"Token {client.get_token()}; v=2"
+    assert client.authorization_header() == f"Token {client.get_token()}; v=2"
+
+
+@wire("resource_headers")
+def _resource_headers(w: Wire) -> None:
+    client = w.registered(unique_id("wire-resource_headers"), resource_headers={"X-Tenant": "acme"})
+    assert applied(client).headers["X-Tenant"] == "acme"
+    assert w.fetch(client).header("x-tenant") is None, "resource headers stay off the token request"
+
+
+@wire("resource_cookies")
+def _resource_cookies(w: Wire) -> None:
+    client = w.registered(unique_id("wire-resource_cookies"), resource_cookies={"b": "2", "a": "1"})
+    assert applied(client).headers["Cookie"] == "a=1; b=2"
+    assert w.fetch(client).header("cookie") is None, "resource cookies stay off the token request"
+
+
+@wire("unauthorized_retries")
+def _unauthorized_retries(w: Wire) -> None:
+    client = w.registered(unique_id("wire-unauthorized_retries"), unauthorized_retries=3)
+    assert client.unauthorized_retries == 3
+    w.server.reject_resource_requests(3)
+    assert requests.get(w.server.resource_url, auth=OAuth2ClientCredentials(client)).status_code == 200
+    assert [r.status for r in w.server.resource_requests()] == [401, 401, 401, 200]
+
+
 @wire("allowed_hosts")
 def _allowed_hosts(w: Wire) -> None:
     client = w.registered(unique_id("wire-allowed_hosts"), allowed_hosts=["api.example.com"])

@@ -558,6 +558,65 @@ static void wire_query_param(void) {
     ooauthcc_client_free(client);
 }
 
+static void wire_header_format(void) {
+    ooauthcc_config *cfg = config_registered("wire-header_format", "s1");
+    TRY(ooauthcc_config_set_header_format, cfg, "Token {token}; v=2");
+    ooauthcc_client *client = build(cfg);
+    ooauthcc_header *h = NULL;
+    TRY(ooauthcc_client_get_header, client, 0, &h);
+    char want[512];
+    snprintf(want, sizeof want, "Token %s; v=2", ooauthcc_header_access_token(h));
+    CHECK_STR(ooauthcc_header_value(h), want);
+    ooauthcc_header_free(h);
+    ooauthcc_client_free(client);
+}
+
+/* The header lines ooauthcc_client_authorize gives for `client`, the token's first. */
+static ooauthcc_authorized *authorized_for(ooauthcc_client *client) {
+    ooauthcc_authorized *a = NULL;
+    TRY(ooauthcc_client_authorize, client, "https://api.example.com/orders", 0, &a);
+    return a;
+}
+
+static void wire_resource_headers(void) {
+    ooauthcc_config *cfg = config_registered("wire-resource_headers", "s1");
+    TRY(ooauthcc_config_add_resource_header, cfg, "X-Tenant", "acme");
+    ooauthcc_client *client = build(cfg);
+    ooauthcc_authorized *a = authorized_for(client);
+    CHECK(ooauthcc_authorized_header_count(a) == 2);
+    CHECK_STR(ooauthcc_authorized_header_line(a, 1), "x-tenant: acme");
+    ooauthcc_authorized_free(a);
+    ooauthcc_test_request *r = last_request("wire-resource_headers");
+    CHECK(ooauthcc_test_request_header(r, "x-tenant") == NULL); /* not on the token request */
+    ooauthcc_test_request_free(r);
+    ooauthcc_client_free(client);
+}
+
+static void wire_resource_cookies(void) {
+    ooauthcc_config *cfg = config_registered("wire-resource_cookies", "s1");
+    TRY(ooauthcc_config_add_resource_cookie, cfg, "b", "2");
+    TRY(ooauthcc_config_add_resource_cookie, cfg, "a", "1");
+    ooauthcc_client *client = build(cfg);
+    ooauthcc_authorized *a = authorized_for(client);
+    CHECK_STR(ooauthcc_authorized_header_line(a, 1), "Cookie: a=1; b=2");
+    ooauthcc_authorized_free(a);
+    ooauthcc_test_request *r = last_request("wire-resource_cookies");
+    CHECK(ooauthcc_test_request_header(r, "cookie") == NULL); /* not on the token request */
+    ooauthcc_test_request_free(r);
+    ooauthcc_client_free(client);
+}
+
+static void wire_unauthorized_retries(void) {
+    ooauthcc_config *cfg = config_registered("wire-unauthorized_retries", "s1");
+    TRY(ooauthcc_config_set_unauthorized_retries, cfg, 3);
+    ooauthcc_client *client = build(cfg);
+    CHECK(ooauthcc_client_unauthorized_retries(client) == 3);
+    ooauthcc_client_free(client);
+    client = build(config_registered("wire-unauthorized_retries-default", "s1"));
+    CHECK(ooauthcc_client_unauthorized_retries(client) == 1);
+    ooauthcc_client_free(client);
+}
+
 static void wire_allowed_hosts(void) {
     ooauthcc_config *cfg = config_registered("wire-allowed_hosts", "s1");
     TRY(ooauthcc_config_add_allowed_host, cfg, "api.example.com");
@@ -624,6 +683,10 @@ static const struct wire_test WIRE_TESTS[] = {
     WIRE(token_prefix),
     WIRE(header_name),
     WIRE(query_param),
+    WIRE(header_format),
+    WIRE(resource_headers),
+    WIRE(resource_cookies),
+    WIRE(unauthorized_retries),
     WIRE(allowed_hosts),
     WIRE(allow_insecure_http),
 };

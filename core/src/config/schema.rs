@@ -89,9 +89,10 @@ declare_settings! {
     resources: Vec<String> = Vec::new(), List, with_resources;
     /// Extra form parameters sent with every token request.
     extra_params: BTreeMap<String, String> = BTreeMap::new(), Map, with_extra_params;
-    /// Extra HTTP headers sent with every token request.
+    /// Extra HTTP headers sent with every token request (for headers on the
+    /// API requests, see `resource_headers`; a header meant for both goes in both).
     extra_headers: BTreeMap<String, String> = BTreeMap::new(), Map, with_extra_headers;
-    /// Cookies sent with every token request.
+    /// Cookies sent with every token request (see `resource_cookies` for API requests).
     cookies: BTreeMap<String, String> = BTreeMap::new(), Map, with_cookies;
     /// The `grant_type` (default `client_credentials`).
     grant_type: String = "client_credentials".into(), Text, with_grant_type;
@@ -135,6 +136,20 @@ declare_settings! {
     token_prefix: String = "Bearer".into(), Text, with_token_prefix;
     /// The header that carries the token (default `Authorization`).
     header_name: String = "Authorization".into(), Text, with_header_name;
+    /// The header's value as a pattern with one `{token}` placeholder, e.g.
+    /// `Token {token}` or `{token}`; replaces `token_prefix` when set.
+    /// Unset: `<token_prefix> {token}`.
+    header_format: Option<String> = None, Text, with_header_format;
+    /// HTTP headers put on every API request the library authorizes (not on
+    /// token requests: see `extra_headers`).
+    resource_headers: BTreeMap<String, String> = BTreeMap::new(), Map, with_resource_headers;
+    /// Cookies put on every API request the library authorizes (not on token
+    /// requests: see `cookies`).
+    resource_cookies: BTreeMap<String, String> = BTreeMap::new(), Map, with_resource_cookies;
+    /// How many times an API request the library authorizes is sent again,
+    /// with a new token, when the API answers 401 (default 1; 0: never). The
+    /// rejected token is invalidated first, so concurrent callers renew it once.
+    unauthorized_retries: u32 = 1, Count, with_unauthorized_retries;
     /// Send the token as this query parameter instead of a header.
     query_param: Option<String> = None, Text, with_query_param;
     /// Hosts the token may be sent to (`api.example.com`, `*.example.com`).

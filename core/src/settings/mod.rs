@@ -4,6 +4,7 @@
 //! ([`key`]). Everything above this layer reads `Settings`, never `ClientConfig`.
 
 pub(crate) mod key;
+pub(crate) mod resource;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -55,13 +56,14 @@ pub(crate) struct Settings {
     pub max_retries: u32,
     pub retry_base_delay: Duration,
     pub retry_max_delay: Duration,
-    pub token_prefix: String,
     /// As configured (validated as a header name; HTTP compares names case-insensitively).
     pub header_name: String,
     pub query_param: Option<String>,
     /// Lower-cased; `*.example.com` entries match subdomains.
     pub allowed_hosts: Vec<String>,
     pub allow_insecure_http: bool,
+    /// How API requests carry the token, and what goes with it.
+    pub resource: resource::ResourceSettings,
     /// The shared token store, when `store_url` is set.
     pub store: Option<std::sync::Arc<crate::store::StoreSettings>>,
 }
@@ -139,16 +141,8 @@ impl Settings {
                 ));
             }
         }
-        let extra_headers = check_headers(&c.extra_headers)?;
-        for (name, value) in &c.cookies {
-            let bad_name =
-                name.is_empty() || name.chars().any(|ch| !ch.is_ascii_graphic() || "()<>@,;:\\\"/[]?={}".contains(ch));
-            if bad_name
-                || value.chars().any(|ch| !ch.is_ascii_graphic() || ch == ';' || ch == ',' || ch == '"' || ch == '\\')
-            {
-                return Err(Error::config("cookies", format!("cookie {name:?} has an invalid name or value")));
-            }
-        }
+        let extra_headers = check_headers("extra_headers", &c.extra_headers, |name| RESERVED_HEADERS.contains(&name))?;
+        check_cookies("cookies", &c.cookies)?;
         let token_path = if c.token_path.is_empty() {
             Vec::new()
         } else {
@@ -224,11 +218,11 @@ impl Settings {
             max_retries: c.max_retries.min(20),
             retry_base_delay: c.retry_base_delay,
             retry_max_delay: c.retry_max_delay,
-            token_prefix: c.token_prefix.clone(),
             header_name: c.header_name.clone(),
             query_param: c.query_param.clone(),
             allowed_hosts,
             allow_insecure_http: c.allow_insecure_http,
+            resource: resource::ResourceSettings::from_config(c)?,
             store: None,
         };
         // Last: the store's identity is derived from every other setting.
@@ -371,24 +365,41 @@ pub(crate) fn check_url(setting: &str, raw: &str, allow_insecure_http: bool) -> 
     Ok(url)
 }
 
+/// The headers of `setting`, checked; `reserved` (given lower-case names) says
+/// which ones the library sets itself.
 fn check_headers(
+    setting: &str,
     headers: &BTreeMap<String, String>,
+    reserved: impl Fn(&str) -> bool,
 ) -> Result<Vec<(reqwest::header::HeaderName, reqwest::header::HeaderValue)>> {
     let mut out = Vec::with_capacity(headers.len());
     for (name, value) in headers {
         let n = reqwest::header::HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| Error::config("extra_headers", format!("{name:?} is not a valid header name")))?;
-        if RESERVED_HEADERS.contains(&n.as_str()) {
-            return Err(Error::config("extra_headers", format!("header {name:?} is set by the library itself")));
+            .map_err(|_| Error::config(setting, format!("{name:?} is not a valid header name")))?;
+        if reserved(n.as_str()) {
+            return Err(Error::config(setting, format!("header {name:?} is set by the library itself")));
         }
-        let mut v = reqwest::header::HeaderValue::from_str(value).map_err(|_| {
-            Error::config("extra_headers", format!("the value of header {name:?} is not a valid header value"))
-        })?;
+        let mut v = reqwest::header::HeaderValue::from_str(value)
+            .map_err(|_| Error::config(setting, format!("the value of header {name:?} is not a valid header value")))?;
         // Extra headers often carry API keys: keep them out of any debug output.
         v.set_sensitive(true);
         out.push((n, v));
     }
     Ok(out)
+}
+
+/// Cookie names are RFC 6265 tokens, values cookie-octets.
+fn check_cookies(setting: &str, cookies: &BTreeMap<String, String>) -> Result<()> {
+    for (name, value) in cookies {
+        let bad_name =
+            name.is_empty() || name.chars().any(|ch| !ch.is_ascii_graphic() || "()<>@,;:\\\"/[]?={}".contains(ch));
+        if bad_name
+            || value.chars().any(|ch| !ch.is_ascii_graphic() || ch == ';' || ch == ',' || ch == '"' || ch == '\\')
+        {
+            return Err(Error::config(setting, format!("cookie {name:?} has an invalid name or value")));
+        }
+    }
+    Ok(())
 }
 
 fn non_empty(setting: &str, value: &str) -> Result<String> {

@@ -46,7 +46,7 @@ mod tokens;
 
 pub use clients::{AcceptedAuth, BasicDecoding, ClientRegistration};
 pub use modes::{Fault, Quirk};
-pub use record::RecordedRequest;
+pub use record::{RecordedRequest, ResourceRequest};
 pub use redis::{RedisCluster, RedisSentinel, RedisServer};
 pub use server::AuthServer;
 pub use tls::ServerTls;

@@ -74,3 +74,58 @@ impl fmt::Debug for RecordedRequest {
             .finish()
     }
 }
+
+/// One request to the protected resource (`/resource`), as the server
+/// received it and answered it. `Debug` hides header values and query values
+/// (they carry the token, API keys and cookies).
+#[derive(Clone, PartialEq, Eq)]
+pub struct ResourceRequest {
+    /// The HTTP method.
+    pub method: String,
+    /// The request path, without the query string.
+    pub path: String,
+    /// The decoded query parameters, in order.
+    pub query: Vec<(String, String)>,
+    /// The request headers in the order received, names in lower case.
+    pub headers: Vec<(String, String)>,
+    /// The status answered: 200, or 401 (no valid token, or a rejection the
+    /// test asked for with `reject_resource_requests`).
+    pub status: u16,
+    /// Where the valid token was found: `header:<name>` or `query:<name>`.
+    pub token_in: Option<String>,
+}
+
+impl ResourceRequest {
+    /// The first value of a header (name compared case-insensitively).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// The first value of a query parameter.
+    pub fn query_param(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// A cookie's value, from the `Cookie` header.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.header("cookie")?
+            .split(';')
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v)
+    }
+}
+
+impl fmt::Debug for ResourceRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = |pairs: &[(String, String)]| pairs.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+        f.debug_struct("ResourceRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &names(&self.query))
+            .field("headers", &names(&self.headers))
+            .field("status", &self.status)
+            .field("token_in", &self.token_in)
+            .finish()
+    }
+}

@@ -17,7 +17,7 @@ use tokio::sync::oneshot;
 use super::clients::ClientRegistration;
 use super::handler::{self, Ctx};
 use super::modes::{Fault, Quirk};
-use super::record::RecordedRequest;
+use super::record::{RecordedRequest, ResourceRequest};
 use super::state::Shared;
 use super::tls::{PeerCert, ServerTls, TlsServer};
 
@@ -93,10 +93,28 @@ impl AuthServer {
     }
 
     /// `http(s)://127.0.0.1:PORT/resource`: a protected resource that answers
-    /// 200 to a token this server issued and that has not expired (as a
-    /// `Bearer` header or an `access_token` query parameter), 401 otherwise.
+    /// 200 to a token this server issued and that has not expired (a word of
+    /// any header's value, or any query parameter's value), 401 otherwise. It
+    /// records every request: [`AuthServer::resource_requests`].
     pub fn resource_url(&self) -> String {
         format!("{}/resource", self.base_url())
+    }
+
+    /// The requests the resource received, oldest first, with the status it answered.
+    pub fn resource_requests(&self) -> Vec<ResourceRequest> {
+        self.shared.resource.requests()
+    }
+
+    /// Makes the resource answer the next `n` requests 401 `invalid_token`
+    /// even with a valid token, as an API does with a token revoked early.
+    pub fn reject_resource_requests(&self, n: u32) {
+        self.shared.resource.reject_next(n);
+    }
+
+    /// Makes the resource answer 401 `invalid_token` to `token` from now on,
+    /// though it has not expired (revoked at the API).
+    pub fn revoke_token_at_resource(&self, token: &str) {
+        self.shared.resource.revoke(token);
     }
 
     /// The issuer identifier, equal to [`base_url`](Self::base_url); the
@@ -154,6 +172,7 @@ impl AuthServer {
     /// tokens stay valid).
     pub fn reset_counts(&self) {
         self.shared.reset_counts();
+        self.shared.resource.reset();
     }
 
     /// Sets the lifetime of tokens issued from now on (default one hour).

@@ -83,6 +83,8 @@ pub(crate) struct Arrival {
 #[derive(Debug)]
 pub(crate) struct Shared {
     inner: Mutex<Inner>,
+    /// The protected resource's record of what it received.
+    pub(crate) resource: super::resource::ResourceLog,
 }
 
 impl Shared {
@@ -103,6 +105,7 @@ impl Shared {
                 issued: Vec::new(),
                 expiries: HashMap::new(),
             }),
+            resource: super::resource::ResourceLog::default(),
         }
     }
 

@@ -1,0 +1,70 @@
+"""``aiohttp`` client middleware with an :class:`ooauthcc.Client` (aiohttp 3.12+)::
+
+    import aiohttp
+    from ooauthcc.aiohttp import OAuth2ClientCredentials
+
+    async with aiohttp.ClientSession(middlewares=(OAuth2ClientCredentials(client),)) as http:
+        async with http.get("https://api.example.com/orders") as response:
+            ...
+
+Each request gets what ``client.authorize_with`` decides from the client's
+settings: the cached token in ``header_name`` (formatted by ``header_format``)
+or, with a ``query_param``, in the URL; ``resource_headers``; and
+``resource_cookies`` added to the request's own cookies — once the URL is
+allowed (``allowed_hosts``; otherwise ``ooauthcc.UsageError`` is raised before
+any token is fetched, and nothing is sent). When the resource server answers
+401, the rejected token is invalidated (compare-and-invalidate) and the
+request is sent again with the new token, up to ``client.unauthorized_retries``
+times (default 1). Waiting for a token never blocks the event loop.
+
+Needs the ``aiohttp`` extra: ``pip install 'ooauthcc[aiohttp]'``.
+"""
+
+from __future__ import annotations
+
+from aiohttp import ClientHandlerType, ClientRequest, ClientResponse
+from yarl import URL
+
+from ._ooauthcc import Client, Token
+
+__all__ = ["Auth", "OAuth2ClientCredentials"]
+
+
+class OAuth2ClientCredentials:
+    """An ``aiohttp`` client middleware that sends ``client``'s token and retries on 401."""
+
+    def __init__(self, client: Client) -> None:
+        if not isinstance(client, Client):
+            raise TypeError(f"argument 'client' must be ooauthcc.Client, not {type(client).__name__}")
+        self.client = client
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.client!r})"
+
+    def _apply(self, request: ClientRequest, url: str, own_cookie: str | None, token: Token) -> None:
+        target, headers = self.client.authorize_with(url, token)
+        request.url = URL(target, encoded=True)
+        for name, value in headers:
+            request.headers[name] = f"{own_cookie}; {value}" if own_cookie and name.lower() == "cookie" else value
+
+    async def __call__(self, request: ClientRequest, handler: ClientHandlerType) -> ClientResponse:
+        url, own_cookie = str(request.url), request.headers.get("Cookie")
+        self.client.check_destination(url)  # before fetching a token for it
+        token = await self.client.token_async()
+        for _ in range(self.client.unauthorized_retries):
+            self._apply(request, url, own_cookie, token)
+            response = await handler(request)
+            if response.status != 401:
+                return response
+            self.client.invalidate(token)
+            renewed = await self.client.token_async()
+            if renewed == token:
+                return response
+            response.release()
+            token = renewed
+        self._apply(request, url, own_cookie, token)
+        return await handler(request)
+
+
+Auth = OAuth2ClientCredentials
+"""Short alias of :class:`OAuth2ClientCredentials`."""
