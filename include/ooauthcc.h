@@ -19,11 +19,12 @@
  *   1. Version
  *   2. Status and errors
  *   3. Config
- *   4. Client
- *   5. Token
- *   6. Header
- *   7. Authorized API requests
- *   8. Log
+ *   4. Profiles
+ *   5. Client
+ *   6. Token
+ *   7. Header
+ *   8. Authorized API requests
+ *   9. Log
  */
 
 /* The library's objects are opaque (used through pointers only); each is
@@ -33,6 +34,7 @@ struct ooauthcc_client;
 struct ooauthcc_config;
 struct ooauthcc_error;
 struct ooauthcc_header;
+struct ooauthcc_profiles;
 struct ooauthcc_token;
 
 #ifdef __cplusplus
@@ -943,7 +945,83 @@ ooauthcc_status ooauthcc_config_set_store_client_key_file(struct ooauthcc_config
                                                           struct ooauthcc_error **err);
 
 /* ==========================================================================
- * 4. Client
+ * 4. Profiles
+ * ooauthcc_profiles: named client configurations from one JSON or TOML document.
+ * ========================================================================== */
+
+/**
+ * Named client configurations from one document.
+ *
+ * Thread-safety: immutable; any number of threads may read it and build
+ * clients from it at once; free it once with `ooauthcc_profiles_free` (the
+ * clients built from it live on).
+ */
+typedef struct ooauthcc_profiles ooauthcc_profiles;
+
+/**
+ * Reads the document at `path` — TOML, or JSON when the name ends in
+ * `.json` — and checks every profile (`OOAUTHCC_STATUS_CONFIG` naming the
+ * file, or the profile and its bad setting). On success `*out` is a new
+ * object you free with `ooauthcc_profiles_free`.
+ */
+ooauthcc_status ooauthcc_profiles_from_file(const char *path,
+                                            struct ooauthcc_profiles **out,
+                                            struct ooauthcc_error **err);
+
+/**
+ * As `ooauthcc_profiles_from_file`, from JSON text `{"profiles": {…}}`.
+ */
+ooauthcc_status ooauthcc_profiles_from_json(const char *json,
+                                            struct ooauthcc_profiles **out,
+                                            struct ooauthcc_error **err);
+
+/**
+ * As `ooauthcc_profiles_from_file`, from TOML text with `[profiles.<name>]` tables.
+ */
+ooauthcc_status ooauthcc_profiles_from_toml(const char *toml,
+                                            struct ooauthcc_profiles **out,
+                                            struct ooauthcc_error **err);
+
+/**
+ * How many profiles the document holds (0 when `profiles` is NULL).
+ */
+size_t ooauthcc_profiles_count(const struct ooauthcc_profiles *profiles);
+
+/**
+ * The name of profile `index` (from 0, names sorted). Borrowed; NULL when
+ * `index` is out of range or `profiles` is NULL.
+ */
+const char *ooauthcc_profiles_name(const struct ooauthcc_profiles *profiles,
+                                   size_t index);
+
+/**
+ * Builds the client of profile `name` (as `ooauthcc_client_new` builds one
+ * from a config): `OOAUTHCC_STATUS_CONFIG` listing the known names when there
+ * is no such profile. On success `*out` is a new client reference you free
+ * with `ooauthcc_client_free`.
+ */
+ooauthcc_status ooauthcc_profiles_client(const struct ooauthcc_profiles *profiles,
+                                         const char *name,
+                                         struct ooauthcc_client **out,
+                                         struct ooauthcc_error **err);
+
+/**
+ * A copy of profile `name` as a config, to change (a callback, a setting)
+ * before `ooauthcc_client_new`. On success `*out` is a new config you free
+ * with `ooauthcc_config_free`.
+ */
+ooauthcc_status ooauthcc_profiles_config(const struct ooauthcc_profiles *profiles,
+                                         const char *name,
+                                         struct ooauthcc_config **out,
+                                         struct ooauthcc_error **err);
+
+/**
+ * Frees the object (clients built from it live on). NULL is a no-op.
+ */
+void ooauthcc_profiles_free(struct ooauthcc_profiles *profiles);
+
+/* ==========================================================================
+ * 5. Client
  * ooauthcc_client: gets tokens for one configuration; thread-safe, refcounted.
  * ========================================================================== */
 
@@ -1232,7 +1310,7 @@ ooauthcc_status ooauthcc_client_stat(const struct ooauthcc_client *client,
 const char *ooauthcc_stat_name(uint32_t which);
 
 /* ==========================================================================
- * 5. Token
+ * 6. Token
  * ooauthcc_token: one access token; immutable, refcounted.
  * ========================================================================== */
 
@@ -1310,7 +1388,7 @@ struct ooauthcc_token *ooauthcc_token_clone(const struct ooauthcc_token *token);
 void ooauthcc_token_free(struct ooauthcc_token *token);
 
 /* ==========================================================================
- * 6. Header
+ * 7. Header
  * ooauthcc_header: a token formatted as the HTTP header to send.
  * ========================================================================== */
 
@@ -1373,7 +1451,7 @@ const char *ooauthcc_header_access_token(const struct ooauthcc_header *header);
 void ooauthcc_header_free(struct ooauthcc_header *header);
 
 /* ==========================================================================
- * 7. Authorized API requests
+ * 8. Authorized API requests
  * ooauthcc_authorized: the URL and header lines to send on one API request,
  * decided by the client's settings (header format, resource headers and
  * cookies, query parameter, allowed hosts).
@@ -1456,7 +1534,7 @@ const char *ooauthcc_authorized_access_token(const struct ooauthcc_authorized *a
 void ooauthcc_authorized_free(struct ooauthcc_authorized *authorized);
 
 /* ==========================================================================
- * 8. Log
+ * 9. Log
  * The library's log records, to a callback of yours.
  * ========================================================================== */
 

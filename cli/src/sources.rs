@@ -139,15 +139,7 @@ pub fn profiles_path(m: &ArgMatches) -> Result<PathBuf, Failure> {
 
 /// Every profile of the file at `path` (TOML, or JSON when it ends in `.json`).
 pub fn profiles(path: &Path) -> Result<Profiles, Failure> {
-    let shown = path.display();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::new(ErrorKind::Config, format!("cannot read the profiles file {shown}: {e}")))?;
-    let parsed: Result<Profiles, String> = if path.extension().is_some_and(|x| x == "json") {
-        serde_json::from_str(&text).map_err(|e| e.to_string())
-    } else {
-        toml::from_str(&text).map_err(|e| e.message().to_owned())
-    };
-    parsed.map_err(|why| Failure::new(ErrorKind::Config, format!("profiles file {shown}: {why}")))
+    Profiles::read_file(path).map_err(|e| Failure::new(ErrorKind::Config, e.message()))
 }
 
 /// The profile `name` of the file at `path`. Profiles are not validated here:

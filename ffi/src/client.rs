@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use arc_swap::ArcSwapOption;
-use ooauthcc_core::{Client, Error, Token};
+use ooauthcc_core::{Client, ClientConfig, Error, Token};
 
 use crate::config::{config_object_ref, ooauthcc_config};
 use crate::config_callback::Callbacks;
@@ -186,17 +186,22 @@ pub unsafe extern "C" fn ooauthcc_client_new(
     ffi_status_boundary!(err, {
         // SAFETY: `cfg` is NULL or a live config; `out` NULL or writable (C contract).
         let (cfg, out) = unsafe { (config_object_ref(cfg)?, Out::new(out, "out")?) };
-        let client = Client::new(cfg.config.clone())?;
-        let handle = ClientHandle {
-            _callbacks: cfg.callbacks.clone(),
-            header_name: c_string(client.header_name()),
-            query_param: opt_c_string(client.query_param()),
-            last: ArcSwapOption::empty(),
-            client,
-        };
-        out.put(arc_into_ptr::<ooauthcc_client>(Arc::new(handle)));
+        out.put(new_client(&cfg.config, &cfg.callbacks)?);
         Ok(())
     })
+}
+
+/// A new client reference for `config` (whose C callbacks, if any, are `callbacks`).
+pub(crate) fn new_client(config: &ClientConfig, callbacks: &Callbacks) -> Result<*mut ooauthcc_client, Error> {
+    let client = Client::new(config.clone())?;
+    let handle = ClientHandle {
+        _callbacks: callbacks.clone(),
+        header_name: c_string(client.header_name()),
+        query_param: opt_c_string(client.query_param()),
+        last: ArcSwapOption::empty(),
+        client,
+    };
+    Ok(arc_into_ptr::<ooauthcc_client>(Arc::new(handle)))
 }
 
 /// A new reference to the same client (free it too); NULL when `client` is NULL.

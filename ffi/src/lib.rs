@@ -13,7 +13,7 @@
 //! - [`config`] (with [`config_text`], [`config_credentials`],
 //!   [`config_callback`], [`config_tls`], [`config_store`],
 //!   [`config_tuning`]), [`client`], [`stats`], [`token`], [`header`],
-//!   [`authorized`]: the API;
+//!   [`authorized`], [`profiles`]: the API;
 //! - [`log`]: forwarding core's `tracing` events to a C callback;
 //! - [`version`].
 //!
@@ -59,6 +59,7 @@ pub mod config_tuning;
 pub mod error;
 pub mod header;
 pub mod log;
+pub mod profiles;
 pub mod stats;
 pub mod status;
 pub mod token;

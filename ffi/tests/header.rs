@@ -57,6 +57,11 @@ const SECTIONS: &[Section] = &[
         ],
     },
     Section {
+        title: "Profiles",
+        about: "ooauthcc_profiles: named client configurations from one JSON or TOML document.",
+        files: &[("profiles.rs", "")],
+    },
+    Section {
         title: "Client",
         about: "ooauthcc_client: gets tokens for one configuration; thread-safe, refcounted.",
         files: &[

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from . import _ooauthcc
 from ._oneliner import get_token, get_token_async
-from ._ooauthcc import CORE_VERSION, SETTINGS, Client, Stats, Token, __version__
+from ._ooauthcc import CORE_VERSION, SETTINGS, Client, Profiles, Stats, Token, __version__
 from .exceptions import (
     ConfigError,
     Error,
@@ -42,6 +42,7 @@ __all__ = [
     "InvalidArgumentError",
     "MalformedResponseError",
     "OAuthError",
+    "Profiles",
     "SETTINGS",
     "Stats",
     "StoreError",

@@ -47,7 +47,7 @@ struct Hot {
 }
 
 impl PyClient {
-    fn create(py: Python<'_>, cfg: ClientConfig) -> PyResult<PyClient> {
+    pub(crate) fn create(py: Python<'_>, cfg: ClientConfig) -> PyResult<PyClient> {
         let get_timeout = cfg.get_timeout;
         let core = Client::new(cfg).map_err(|e| errors::from_core(py, &e))?;
         Ok(PyClient { core, hot: ArcSwapOption::empty(), get_timeout, closed: AtomicBool::new(false) })

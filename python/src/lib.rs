@@ -13,6 +13,7 @@ mod config;
 mod errors;
 mod interp;
 mod logging;
+mod profiles;
 mod stats;
 mod testing;
 mod token;
@@ -33,6 +34,8 @@ mod _ooauthcc {
     use crate::client::PyClient;
     #[pymodule_export]
     use crate::interp::_at_exit;
+    #[pymodule_export]
+    use crate::profiles::PyProfiles;
     #[pymodule_export]
     use crate::stats::PyStats;
     #[pymodule_export]

@@ -39,6 +39,33 @@ impl Profiles {
         p.validated()
     }
 
+    /// Reads the document at `path` — TOML, or JSON when the name ends in
+    /// `.json` — and validates every profile. A secret belongs in a file or an
+    /// environment variable (`client_secret_file`, `client_secret_env`), not in
+    /// the document.
+    pub fn from_file(path: impl AsRef<std::path::Path>) -> Result<Self> {
+        Self::read_file(path.as_ref())?.validated()
+    }
+
+    /// [`Profiles::from_file`] without validating the profiles, for callers
+    /// that complete them first (the CLI adds variables and flags).
+    pub fn read_file(path: &std::path::Path) -> Result<Self> {
+        let shown = path.display();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::new(ErrorKind::Config, format!("cannot read the profiles file {shown}: {e}")))?;
+        let parsed: std::result::Result<Profiles, String> = if path.extension().is_some_and(|x| x == "json") {
+            serde_json::from_str(&text).map_err(|e| e.to_string())
+        } else {
+            toml::from_str(&text).map_err(|e| e.message().to_owned())
+        };
+        parsed.map_err(|why| Error::new(ErrorKind::Config, format!("profiles file {shown}: {why}")))
+    }
+
+    /// The names of the profiles, sorted.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.profiles.keys().map(String::as_str)
+    }
+
     /// The profile called `name`.
     pub fn get(&self, name: &str) -> Result<&ClientConfig> {
         self.profiles.get(name).ok_or_else(|| {
