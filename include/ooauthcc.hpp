@@ -51,6 +51,7 @@
 #include <string_view>
 #include <utility>
 #include <variant>
+#include <vector>
 
 #include "ooauthcc.h"
 
@@ -551,6 +552,63 @@ private:
 };
 
 /* --------------------------------------------------------------------------
+ * Authorization: what to send on one API request
+ * ------------------------------------------------------------------------ */
+
+/// What to send on one API request (`ooauthcc_authorized`), from
+/// `Client::authorize(url)`: the URL (with the token in it when the config set
+/// `query_param`) and the header lines to add — the token's in its
+/// `header_format`, `resource_headers`, and a `Cookie` of `resource_cookies`.
+/// Move-only; its text (which holds the token) is wiped when it goes. Never
+/// log it. Thread-safe for reading.
+class Authorization {
+public:
+    /// Takes ownership of a C object (NULL gives an empty Authorization).
+    explicit Authorization(ooauthcc_authorized *authorized) noexcept : authorized_(authorized) {}
+    /// Takes over `other`'s object; `other` becomes empty.
+    Authorization(Authorization &&other) noexcept : authorized_(std::exchange(other.authorized_, nullptr)) {}
+    /// Frees this object and takes over `other`'s (self-move is a no-op).
+    Authorization &operator=(Authorization &&other) noexcept {
+        if (this != &other) {
+            ooauthcc_authorized_free(authorized_);
+            authorized_ = std::exchange(other.authorized_, nullptr);
+        }
+        return *this;
+    }
+    Authorization(const Authorization &) = delete;             ///< Move-only.
+    Authorization &operator=(const Authorization &) = delete;  ///< Move-only.
+    /// Frees the object (`ooauthcc_authorized_free`), wiping its text.
+    ~Authorization() { ooauthcc_authorized_free(authorized_); }
+
+    /// The URL to send the request to.
+    std::string_view url() const noexcept { return view(ooauthcc_authorized_url(authorized_)); }
+    /// How many headers to add.
+    std::size_t header_count() const noexcept { return ooauthcc_authorized_header_count(authorized_); }
+    /// Header `i` as one line, `"Name: value"` (curl's `CURLOPT_HTTPHEADER`); empty past the end.
+    std::string_view header_line(std::size_t i) const noexcept {
+        return view(ooauthcc_authorized_header_line(authorized_, i));
+    }
+    /// The name of header `i`; empty past the end.
+    std::string_view header_name(std::size_t i) const noexcept {
+        return view(ooauthcc_authorized_header_name(authorized_, i));
+    }
+    /// The value of header `i`; empty past the end.
+    std::string_view header_value(std::size_t i) const noexcept {
+        return view(ooauthcc_authorized_header_value(authorized_, i));
+    }
+    /// The access token these carry, for `Client::invalidate` after a 401.
+    zstring access_token() const noexcept { return zstring(ooauthcc_authorized_access_token(authorized_)); }
+
+    /// False when empty (moved from).
+    explicit operator bool() const noexcept { return authorized_ != nullptr; }
+
+private:
+    static std::string_view view(const char *s) noexcept { return s != nullptr ? std::string_view(s) : std::string_view(); }
+
+    ooauthcc_authorized *authorized_ = nullptr;
+};
+
+/* --------------------------------------------------------------------------
  * Client
  * ------------------------------------------------------------------------ */
 
@@ -660,6 +718,21 @@ public:
         call([&](ooauthcc_error **e) { return ooauthcc_client_check_destination(client_, url.c_str(), e); });
     }
 
+    /// What to send on an API request to `url`: throws `UsageError` naming the
+    /// host when the token may not go there (checked before any token
+    /// request), else gets the token as `get_token()` does. After a 401, call
+    /// `invalidate(a.access_token())` and authorize again, at most
+    /// `unauthorized_retries()` times.
+    Authorization authorize(zstring url) const {
+        ooauthcc_authorized *raw = nullptr;
+        call([&](ooauthcc_error **e) {
+            return ooauthcc_client_authorize(client_, url.c_str(), OOAUTHCC_TIMEOUT_CONFIGURED, &raw, e);
+        });
+        return Authorization(raw);
+    }
+    /// How many times to retry an API request with a new token after a 401.
+    std::uint32_t unauthorized_retries() const noexcept { return ooauthcc_client_unauthorized_retries(client_); }
+
     /// False when moved from.
     explicit operator bool() const noexcept { return client_ != nullptr; }
     /// The C client, borrowed (NULL when empty), for functions not wrapped here.
@@ -682,6 +755,63 @@ private:
     }
 
     ooauthcc_client *client_ = nullptr;
+};
+
+/* --------------------------------------------------------------------------
+ * Profiles: named clients from one document
+ * ------------------------------------------------------------------------ */
+
+/// Named client configurations from one JSON or TOML document
+/// (`ooauthcc_profiles`), every profile checked when loaded. Move-only;
+/// clients built from it outlive it. Thread-safe for reading and building.
+class Profiles {
+public:
+    /// Reads the document at `path` (TOML, or JSON for `*.json`). Throws `ConfigError`.
+    static Profiles from_file(zstring path) { return parse(ooauthcc_profiles_from_file, path); }
+    /// Parses JSON text `{"profiles": {name: {settings}}}`. Throws `ConfigError`.
+    static Profiles from_json(zstring json) { return parse(ooauthcc_profiles_from_json, json); }
+    /// Parses TOML text with `[profiles.<name>]` tables. Throws `ConfigError`.
+    static Profiles from_toml(zstring toml) { return parse(ooauthcc_profiles_from_toml, toml); }
+
+    /// Takes over `other`'s object; `other` becomes empty.
+    Profiles(Profiles &&other) noexcept : profiles_(std::exchange(other.profiles_, nullptr)) {}
+    /// Frees this object and takes over `other`'s (self-move is a no-op).
+    Profiles &operator=(Profiles &&other) noexcept {
+        if (this != &other) {
+            ooauthcc_profiles_free(profiles_);
+            profiles_ = std::exchange(other.profiles_, nullptr);
+        }
+        return *this;
+    }
+    Profiles(const Profiles &) = delete;             ///< Move-only.
+    Profiles &operator=(const Profiles &) = delete;  ///< Move-only.
+    ~Profiles() { ooauthcc_profiles_free(profiles_); }
+
+    /// The profile names, sorted (views into this object).
+    std::vector<std::string_view> names() const {
+        std::vector<std::string_view> out;
+        for (std::size_t i = 0; i < ooauthcc_profiles_count(profiles_); i++) {
+            out.emplace_back(ooauthcc_profiles_name(profiles_, i));
+        }
+        return out;
+    }
+    /// A client for profile `name`; throws `ConfigError` listing the known names if there is none.
+    Client client(zstring name) const {
+        ooauthcc_client *raw = nullptr;
+        call([&](ooauthcc_error **e) { return ooauthcc_profiles_client(profiles_, name.c_str(), &raw, e); });
+        return Client(raw);
+    }
+
+private:
+    explicit Profiles(ooauthcc_profiles *profiles) noexcept : profiles_(profiles) {}
+    using Parser = ooauthcc_status (*)(const char *, ooauthcc_profiles **, ooauthcc_error **);
+    static Profiles parse(Parser parser, zstring text) {
+        ooauthcc_profiles *raw = nullptr;
+        call([&](ooauthcc_error **e) { return parser(text.c_str(), &raw, e); });
+        return Profiles(raw);
+    }
+
+    ooauthcc_profiles *profiles_ = nullptr;
 };
 
 }  // namespace ooauthcc

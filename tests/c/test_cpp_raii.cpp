@@ -2,9 +2,11 @@
 // of std::threads makes one token request; a wrong secret throws OAuthError
 // after one request; get_token_result returns errors instead of throwing; every
 // kind of move and copy leaves nothing leaked or freed twice (valgrind runs
-// this program too, see scripts/test-c.sh); tokens print redacted.
+// this program too, see scripts/test-c.sh); tokens print redacted; authorize()
+// gives the API request's header lines; Profiles builds clients by name.
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <sstream>
@@ -411,6 +413,61 @@ void test_redacted(const Server &server) {
     EXPECT(empty.str() == "ooauthcc::Token(empty)");
 }
 
+// Client::authorize: the header lines in the configured format, the token
+// to invalidate after a 401, a refused host as UsageError; the move-only
+// Authorization leaves nothing leaked (valgrind).
+void test_authorize(const Server &server) {
+    server.add("cpp-authorize", "authorize-secret");
+    ooauthcc::Config cfg = config_for(server, "cpp-authorize", "authorize-secret");
+    ooauthcc::call([&](ooauthcc_error **e) { return ooauthcc_config_set_header_format(cfg.native(), "Token {token}", e); });
+    ooauthcc::call([&](ooauthcc_error **e) { return ooauthcc_config_add_resource_header(cfg.native(), "X-Tenant", "acme", e); });
+    const ooauthcc::Client client(cfg);
+    ooauthcc::Authorization a = client.authorize(ooauthcc_test_server_resource_url(server.raw));
+    EXPECT(a.url() == ooauthcc_test_server_resource_url(server.raw));
+    EXPECT(a.header_count() == 2);
+    EXPECT(a.header_line(0) == "Authorization: Token " + std::string(a.access_token().c_str()));
+    EXPECT(a.header_name(1) == "x-tenant" && a.header_value(1) == "acme");
+    EXPECT(a.header_line(2).empty());
+    EXPECT(server.is_valid(a.access_token().c_str()));
+    EXPECT(client.unauthorized_retries() == 1);
+    // After a 401: this token goes, the next authorization carries a new one.
+    EXPECT(client.invalidate(a.access_token()));
+    const ooauthcc::Authorization renewed = client.authorize(ooauthcc_test_server_resource_url(server.raw));
+    EXPECT(std::strcmp(renewed.access_token().c_str(), a.access_token().c_str()) != 0);
+    ooauthcc::Authorization moved = std::move(a);
+    EXPECT(moved && !a);  // NOLINT(bugprone-use-after-move): checking the moved-from state
+    bool refused = false;
+    try {
+        (void)client.authorize("https://elsewhere.example.com/x");  // allowed: any https host
+        ooauthcc::Config narrow = config_for(server, "cpp-authorize", "authorize-secret");
+        ooauthcc::call([&](ooauthcc_error **e) { return ooauthcc_config_add_allowed_host(narrow.native(), "api.example.com", e); });
+        (void)ooauthcc::Client(narrow).authorize(ooauthcc_test_server_resource_url(server.raw));
+    } catch (const ooauthcc::UsageError &e) {
+        refused = std::string(e.what()).find("allowed_hosts") != std::string::npos;
+    }
+    EXPECT(refused);
+}
+
+// Profiles: clients by name from a TOML document, the secret from the environment.
+void test_profiles(const Server &server) {
+    server.add("cpp-profile", "profile-secret");
+    EXPECT(setenv("OOAUTHCC_TEST_CPP_PROFILE_SECRET", "profile-secret", 1) == 0);
+    const std::string toml = std::string("[profiles.api]\ntoken_url = \"") + server.url() +
+                             "\"\nclient_id = \"cpp-profile\"\nclient_secret_env = \"OOAUTHCC_TEST_CPP_PROFILE_SECRET\"\n";
+    ooauthcc::Profiles profiles = ooauthcc::Profiles::from_toml(toml);
+    EXPECT(profiles.names() == std::vector<std::string_view>{"api"});
+    const ooauthcc::Client client = profiles.client("api");
+    ooauthcc::Profiles moved = std::move(profiles);
+    EXPECT(server.is_valid(client.get_token().access_token()));
+    bool unknown = false;
+    try {
+        (void)moved.client("nope");
+    } catch (const ooauthcc::ConfigError &e) {
+        unknown = std::string(e.what()).find("api") != std::string::npos;
+    }
+    EXPECT(unknown);
+}
+
 }  // namespace
 
 int main() {
@@ -423,6 +480,8 @@ int main() {
         test_config(server);
         test_moves(server);
         test_redacted(server);
+        test_authorize(server);
+        test_profiles(server);
         std::printf("test_cpp_raii: ok (%d checks)\n", checks);
         return 0;
     } catch (const ooauthcc::Error &e) {
