@@ -190,22 +190,28 @@ fn header_and_env_follow_the_header_settings() {
     assert_eq!(bad.code, 2, "{}", bad.stderr);
 }
 
+/// Runs `curl -K -` with `config` on standard input against `url`; it must succeed.
+fn curl_with_config(config: &str, url: &str) -> std::process::Output {
+    let mut curl = Command::new("curl")
+        .args(["-sS", "--fail", "-K", "-", url])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("curl must be installed");
+    curl.stdin.take().unwrap().write_all(config.as_bytes()).unwrap();
+    let out = curl.wait_with_output().unwrap();
+    assert!(out.status.success(), "curl: {}", String::from_utf8_lossy(&out.stderr));
+    out
+}
+
 #[test]
 fn curl_config_reaches_a_resource_server_by_header_or_query() {
     let server = server();
     for (args, via) in [(vec!["curl"], "header"), (vec!["curl", "--query-param", "access_token"], "query")] {
         let config = ok(run_with(&server, &args, &[]));
         assert!(!config.stdout.contains('\''), "{}", config.stdout);
-        let mut curl = Command::new("curl")
-            .args(["-sS", "--fail", "-K", "-", &server.resource_url()])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("curl must be installed");
-        curl.stdin.take().unwrap().write_all(config.stdout.as_bytes()).unwrap();
-        let out = curl.wait_with_output().unwrap();
-        assert!(out.status.success(), "curl: {}", String::from_utf8_lossy(&out.stderr));
+        let out = curl_with_config(&config.stdout, &server.resource_url());
         let body: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!((body["ok"].as_bool(), body["via"].as_str()), (Some(true), Some(via)));
     }
@@ -226,16 +232,7 @@ fn curl_config_carries_the_header_format_resource_headers_and_cookies() {
         "session=s1",
     ];
     let config = ok(run_with(&server, &args, &[]));
-    let mut curl = Command::new("curl")
-        .args(["-sS", "--fail", "-K", "-", &server.resource_url()])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("curl must be installed");
-    curl.stdin.take().unwrap().write_all(config.stdout.as_bytes()).unwrap();
-    let out = curl.wait_with_output().unwrap();
-    assert!(out.status.success(), "curl: {}", String::from_utf8_lossy(&out.stderr));
+    curl_with_config(&config.stdout, &server.resource_url());
     let seen = server.resource_requests();
     let token = server.issued_tokens().pop().unwrap();
     assert_eq!(seen[0].header("x-api-token"), Some(format!("Token {token}").as_str()));

@@ -25,27 +25,19 @@ from __future__ import annotations
 from aiohttp import ClientHandlerType, ClientRequest, ClientResponse
 from yarl import URL
 
-from ._ooauthcc import Client, Token
+from ._authorize import ClientAuth
+from ._ooauthcc import Token
 
 __all__ = ["Auth", "OAuth2ClientCredentials"]
 
 
-class OAuth2ClientCredentials:
+class OAuth2ClientCredentials(ClientAuth):
     """An ``aiohttp`` client middleware that sends ``client``'s token and retries on 401."""
 
-    def __init__(self, client: Client) -> None:
-        if not isinstance(client, Client):
-            raise TypeError(f"argument 'client' must be ooauthcc.Client, not {type(client).__name__}")
-        self.client = client
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.client!r})"
-
     def _apply(self, request: ClientRequest, url: str, own_cookie: str | None, token: Token) -> None:
-        target, headers = self.client.authorize_with(url, token)
+        target, headers = self.authorized(url, own_cookie, token)
         request.url = URL(target, encoded=True)
-        for name, value in headers:
-            request.headers[name] = f"{own_cookie}; {value}" if own_cookie and name.lower() == "cookie" else value
+        request.headers.update(headers)
 
     async def __call__(self, request: ClientRequest, handler: ClientHandlerType) -> ClientResponse:
         url, own_cookie = str(request.url), request.headers.get("Cookie")

@@ -27,30 +27,22 @@ from collections.abc import AsyncGenerator, Generator
 
 import httpx
 
-from ._ooauthcc import Client, Token
+from ._authorize import ClientAuth
+from ._ooauthcc import Token
 
 __all__ = ["Auth", "OAuth2ClientCredentials"]
 
 
-class OAuth2ClientCredentials(httpx.Auth):
+class OAuth2ClientCredentials(ClientAuth, httpx.Auth):
     """An ``httpx.Auth`` that sends ``client``'s token and retries on 401."""
 
     # The body is read before sending, so it can be sent again after a 401.
     requires_request_body = True
 
-    def __init__(self, client: Client) -> None:
-        if not isinstance(client, Client):
-            raise TypeError(f"argument 'client' must be ooauthcc.Client, not {type(client).__name__}")
-        self.client = client
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.client!r})"
-
     def _apply(self, request: httpx.Request, url: str, own_cookie: str | None, token: Token) -> None:
-        target, headers = self.client.authorize_with(url, token)
+        target, headers = self.authorized(url, own_cookie, token)
         request.url = httpx.URL(target)
-        for name, value in headers:
-            request.headers[name] = f"{own_cookie}; {value}" if own_cookie and name.lower() == "cookie" else value
+        request.headers.update(headers)
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         url, own_cookie = str(request.url), request.headers.get("Cookie")

@@ -28,7 +28,8 @@ import requests
 from requests.cookies import RequestsCookieJar, extract_cookies_to_jar
 from requests.utils import rewind_body
 
-from ._ooauthcc import Client, Token
+from ._authorize import ClientAuth
+from ._ooauthcc import Token
 
 __all__ = ["Auth", "OAuth2ClientCredentials"]
 
@@ -37,16 +38,8 @@ _URL_ATTR = "_ooauthcc_url"
 _COOKIE_ATTR = "_ooauthcc_cookie"
 
 
-class OAuth2ClientCredentials(requests.auth.AuthBase):
+class OAuth2ClientCredentials(ClientAuth, requests.auth.AuthBase):
     """A ``requests`` auth that sends ``client``'s token and retries on 401."""
-
-    def __init__(self, client: Client) -> None:
-        if not isinstance(client, Client):
-            raise TypeError(f"argument 'client' must be ooauthcc.Client, not {type(client).__name__}")
-        self.client = client
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.client!r})"
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, OAuth2ClientCredentials) and other.client is self.client
@@ -60,12 +53,10 @@ class OAuth2ClientCredentials(requests.auth.AuthBase):
         setattr(r, _URL_ATTR, url)
         if not hasattr(r, _COOKIE_ATTR):
             setattr(r, _COOKIE_ATTR, r.headers.get("Cookie"))
-        target, headers = self.client.authorize_with(url, token)
+        target, headers = self.authorized(url, getattr(r, _COOKIE_ATTR), token)
         if target != url:
             r.prepare_url(target, None)
-        for name, value in headers:
-            own = getattr(r, _COOKIE_ATTR)
-            r.headers[name] = f"{own}; {value}" if own and name.lower() == "cookie" else value
+        r.headers.update(headers)
         setattr(r, _TOKEN_ATTR, token)
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
