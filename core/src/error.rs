@@ -199,15 +199,18 @@ impl Error {
     }
 
     /// Whether this error says the client's credentials or registration were
-    /// rejected (`invalid_client`, `unauthorized_client`, or a bare 401): the
-    /// signal `auto` authentication falls back on.
+    /// rejected — `invalid_client` or `unauthorized_client` (with any status),
+    /// any 401, or a 403 without an OAuth body — the signal `auto`
+    /// authentication falls back on. Never an outage (5xx, timeout, transport).
     pub fn is_client_rejected(&self) -> bool {
         match self.inner.kind {
             ErrorKind::OAuth => {
                 matches!(self.oauth_error(), Some("invalid_client" | "unauthorized_client"))
                     || self.inner.http_status == Some(401)
             }
-            ErrorKind::HttpStatus => self.inner.http_status == Some(401),
+            // 401 or 403 without an OAuth body: a server that refuses a
+            // client it cannot authenticate without saying more.
+            ErrorKind::HttpStatus => matches!(self.inner.http_status, Some(401 | 403)),
             _ => false,
         }
     }

@@ -79,6 +79,20 @@ fn auto_falls_back_to_post_once_and_remembers() {
 }
 
 #[test]
+fn auto_falls_back_on_a_bare_403_and_learns_post() {
+    // Some servers refuse a client they cannot authenticate with 403 and no OAuth body.
+    let server = AuthServer::start().unwrap();
+    let id = unique_id("auto-403");
+    server.register_client(ClientRegistration::new(id.clone(), "a-secret"));
+    server.set_fault_times(ooauthcc_core::testing::Fault::Status(403), 1);
+    let client =
+        Client::new(ClientConfig::new(server.token_url(), id, "a-secret").with_auth_method(AuthMethod::Auto)).unwrap();
+    assert!(client.get_token_blocking().is_ok());
+    let methods: Vec<String> = server.requests().into_iter().filter_map(|r| r.auth_used).collect();
+    assert_eq!(methods, ["client_secret_basic", "client_secret_post"]);
+}
+
+#[test]
 fn auto_does_not_fall_back_on_an_outage() {
     let server = AuthServer::start().unwrap();
     let id = unique_id("auto-outage");

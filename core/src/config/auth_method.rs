@@ -72,8 +72,10 @@ string_enum! {
         ClientSecretBasic = "client_secret_basic",
         /// `client_id` and `client_secret` in the request body.
         ClientSecretPost = "client_secret_post",
-        /// Basic first; on `invalid_client` or 401, post once, and remember
-        /// whichever worked for this client.
+        /// Basic first; when the server refuses the client (`invalid_client`
+        /// or `unauthorized_client`, any 401, a 403 without an OAuth body),
+        /// post once, and remember whichever worked for this client. Never on
+        /// an outage (5xx, timeout, connection failure).
         Auto = "auto",
         /// A public client: only `client_id` in the body.
         None = "none",
