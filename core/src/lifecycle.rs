@@ -63,6 +63,24 @@ mod tests {
     }
 
     #[test]
+    fn the_jitter_spreads_refresh_points_over_the_window() {
+        // Each draw in [0.75, 0.85] is not enough: without the jitter every draw
+        // would be 0.80 and the test above would still pass. 200 uniform draws
+        // reach both ends of the window (P(min > 0.77) = 0.8^200 ≈ 4e-20).
+        let s = settings(base());
+        let t0 = Nanos(0);
+        let fractions: Vec<f64> = (0..200)
+            .map(|_| {
+                let d = deadlines(t0, Duration::from_secs(3600), &s);
+                d.stale_at.0 as f64 / d.expire_at.0 as f64
+            })
+            .collect();
+        let min = fractions.iter().copied().fold(f64::MAX, f64::min);
+        let max = fractions.iter().copied().fold(f64::MIN, f64::max);
+        assert!(min < 0.77 && max > 0.83, "refresh points between {min} and {max}");
+    }
+
+    #[test]
     fn short_token_skew_is_capped_at_half() {
         let s = settings(base());
         let t0 = Nanos(0);

@@ -179,3 +179,26 @@ fn get_token_lasting_renews_only_a_token_that_would_not_last() {
     assert_eq!(server.request_count(&id), 2);
     assert!(renewed.valid_for() < Duration::from_secs(3600) && renewed.valid_for() > Duration::from_secs(590));
 }
+
+#[test]
+fn clients_sharing_nothing_refresh_at_different_points_across_the_window() {
+    // 32 clients with their own credentials, tokens fetched at once: their
+    // refresh points are drawn apart (refresh_ahead 0.8 ± 0.05 of the usable
+    // life), so they do not all renew at the same instant. Without the jitter
+    // every refresh_due_in would be the same.
+    let server = ooauthcc_core::testing::AuthServer::start().unwrap();
+    server.set_token_lifetime(Duration::from_secs(3600));
+    let due: Vec<f64> = (0..32)
+        .map(|i| {
+            let id = unique_id(&format!("jitter-{i}"));
+            server.register_client(ooauthcc_core::testing::ClientRegistration::new(id.clone(), common::SECRET));
+            let client = Client::new(config(&server, &id)).unwrap();
+            client.get_token_blocking().unwrap().refresh_due_in().as_secs_f64()
+        })
+        .collect();
+    // The usable life is 3540 s (an hour minus the 60 s skew): the window is
+    // 0.1 × 3540 = 354 s wide. 32 uniform draws cover more than half of it
+    // except with probability ~1e-8.
+    let spread = due.iter().copied().fold(f64::MIN, f64::max) - due.iter().copied().fold(f64::MAX, f64::min);
+    assert!(spread > 177.0, "32 refresh points within {spread:.1} s of each other: {due:?}");
+}
