@@ -77,7 +77,7 @@ pub use middleware::OAuthMiddleware;
 #[doc(hidden)]
 pub use registry::registry_len;
 pub use secret::Secret;
-pub use stats::{FailuresByKind, LATENCY_BUCKETS, LatencyHistogram, Stats};
+pub use stats::{FailuresByKind, LATENCY_BUCKETS, LatencyHistogram, MetricInfo, StatCounter, Stats};
 pub use token::Token;
 pub use unverified_jwt::UnverifiedJwt;
 

@@ -137,6 +137,94 @@ pub struct Stats {
     pub fetch_latency: LatencyHistogram,
 }
 
+/// A metric the bindings export from [`Stats`] (the agent's `/metrics`, the
+/// Python `prometheus_client` collector): its name and what it measures. One
+/// list, so every exporter names and describes a metric the same way.
+#[derive(Debug, Clone, Copy)]
+pub struct MetricInfo {
+    /// The metric's name, e.g. `ooauthcc_token_requests` (a counter's
+    /// exposition adds `_total`).
+    pub name: &'static str,
+    /// One line on what it measures.
+    pub help: &'static str,
+}
+
+/// One counter of [`Stats`], as a metric: see [`Stats::COUNTERS`].
+#[derive(Debug, Clone, Copy)]
+pub struct StatCounter {
+    /// The field's name in every language (Rust field, Python attribute, C
+    /// `ooauthcc_stat_name`).
+    pub field: &'static str,
+    /// The metric it is exported as.
+    pub metric: MetricInfo,
+    read: fn(&Stats) -> u64,
+}
+
+impl StatCounter {
+    /// This counter's value in `stats`.
+    pub fn read(&self, stats: &Stats) -> u64 {
+        (self.read)(stats)
+    }
+}
+
+const fn counter(field: &'static str, name: &'static str, help: &'static str, read: fn(&Stats) -> u64) -> StatCounter {
+    StatCounter { field, metric: MetricInfo { name, help }, read }
+}
+
+impl Stats {
+    /// Every counter, in the order of C's `ooauthcc_stat`.
+    pub const COUNTERS: &'static [StatCounter] = &[
+        counter(
+            "token_requests",
+            "ooauthcc_token_requests",
+            "HTTP requests sent to the token endpoint, retries included",
+            |s| s.token_requests,
+        ),
+        counter("cache_hits", "ooauthcc_cache_hits", "Tokens served from the cache without waiting", |s| s.cache_hits),
+        counter("waits", "ooauthcc_waits", "Callers that waited for a fetch (empty or expired cache)", |s| s.waits),
+        counter(
+            "background_refreshes",
+            "ooauthcc_background_refreshes",
+            "Fetches started ahead of expiry while the token was still served",
+            |s| s.background_refreshes,
+        ),
+        counter("failures", "ooauthcc_failures", "Fetches that ended in an error after their retries", |s| s.failures),
+        counter("fetches", "ooauthcc_fetches", "Fetches started, foreground and background", |s| s.fetches),
+        counter("store_hits", "ooauthcc_store_hits", "Fetches answered from the shared store", |s| s.store_hits),
+        counter("store_waits", "ooauthcc_store_waits", "Fetches that waited for another process's store lock", |s| {
+            s.store_waits
+        }),
+        counter(
+            "store_errors",
+            "ooauthcc_store_errors",
+            "Shared-store operations that failed (the fetch went ahead without it)",
+            |s| s.store_errors,
+        ),
+        counter(
+            "store_rejected",
+            "ooauthcc_store_rejected",
+            "Shared-store values that failed authentication and were ignored",
+            |s| s.store_rejected,
+        ),
+    ];
+
+    /// `failures` by error kind (label `kind`: `ErrorKind::name`).
+    pub const FETCH_FAILURES: MetricInfo = MetricInfo {
+        name: "ooauthcc_fetch_failures",
+        help: "Fetches that ended in an error after their retries, by error kind",
+    };
+    /// The fetch-latency histogram, in seconds (buckets: [`LATENCY_BUCKETS`]).
+    pub const FETCH_DURATION: MetricInfo = MetricInfo {
+        name: "ooauthcc_fetch_duration_seconds",
+        help: "How long fetches took, from start to outcome (shared-store answers included)",
+    };
+    /// Seconds until the cached token expires, a gauge (absent while none is cached).
+    pub const TOKEN_EXPIRY: MetricInfo = MetricInfo {
+        name: "ooauthcc_token_expiry_seconds",
+        help: "Seconds until the cached token expires (absent while none is cached)",
+    };
+}
+
 /// Failed fetches counted by the [`ErrorKind`] of their error.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FailuresByKind([u64; ErrorKind::ALL.len()]);
@@ -224,6 +312,45 @@ impl AtomicHistogram {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `Stats::COUNTERS` lists every counter field of `Stats`, in declaration
+    /// order, and reads each one (the exporters and C rely on that list). The
+    /// structured fields (failures by kind, the latency histogram) are not
+    /// single counters.
+    #[test]
+    fn counters_cover_every_counter_field() {
+        const STRUCTURED: &[&str] = &["failures_by_kind", "fetch_latency"];
+        let debug = format!("{:#?}", Stats::default());
+        // `{:#?}` puts each top-level field on a line of its own, indented by 4.
+        let fields: Vec<&str> = debug
+            .lines()
+            .filter_map(|l| l.strip_prefix("    "))
+            .filter(|l| !l.starts_with(' '))
+            .filter_map(|l| l.split(':').next())
+            .map(str::trim)
+            .filter(|f| f.starts_with(|c: char| c.is_ascii_lowercase()) && !STRUCTURED.contains(f))
+            .collect();
+        let listed: Vec<&str> = Stats::COUNTERS.iter().map(|c| c.field).collect();
+        assert_eq!(fields, listed);
+        let s = Stats {
+            token_requests: 1,
+            cache_hits: 2,
+            waits: 3,
+            background_refreshes: 4,
+            failures: 5,
+            fetches: 6,
+            store_hits: 7,
+            store_waits: 8,
+            store_errors: 9,
+            store_rejected: 10,
+            ..Stats::default()
+        };
+        let read: Vec<u64> = Stats::COUNTERS.iter().map(|c| c.read(&s)).collect();
+        assert_eq!(read, (1..=10).collect::<Vec<u64>>(), "each counter reads its own field");
+        for c in Stats::COUNTERS {
+            assert_eq!(c.metric.name, format!("ooauthcc_{}", c.field));
+        }
+    }
 
     #[test]
     fn striped_counts_are_exact_and_threads_spread() {

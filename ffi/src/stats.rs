@@ -10,7 +10,7 @@
 
 use std::ffi::{CStr, c_char};
 
-use ooauthcc_core::{Error, ErrorKind, Stats};
+use ooauthcc_core::{Error, ErrorKind, StatCounter, Stats};
 
 use crate::client::{client_ref, ooauthcc_client};
 use crate::error::ooauthcc_error;
@@ -51,27 +51,28 @@ pub enum ooauthcc_stat {
     StoreRejected = 9,
 }
 
-/// One counter: its number, its name (as in Rust's `Stats` and Python's
-/// `Client.stats()`), and how to read it from core's snapshot.
-type Counter = (ooauthcc_stat, &'static CStr, fn(&Stats) -> u64);
+/// One counter: its number and its name (core's `Stats::COUNTERS` field, at
+/// the same index, reads it).
+type Counter = (ooauthcc_stat, &'static CStr);
 
-/// Every counter, in number order.
+/// Every counter, in number order: the order of core's `Stats::COUNTERS`.
 const STATS: [Counter; 10] = [
-    (ooauthcc_stat::TokenRequests, c"token_requests", |s| s.token_requests),
-    (ooauthcc_stat::CacheHits, c"cache_hits", |s| s.cache_hits),
-    (ooauthcc_stat::Waits, c"waits", |s| s.waits),
-    (ooauthcc_stat::BackgroundRefreshes, c"background_refreshes", |s| s.background_refreshes),
-    (ooauthcc_stat::Failures, c"failures", |s| s.failures),
-    (ooauthcc_stat::Fetches, c"fetches", |s| s.fetches),
-    (ooauthcc_stat::StoreHits, c"store_hits", |s| s.store_hits),
-    (ooauthcc_stat::StoreWaits, c"store_waits", |s| s.store_waits),
-    (ooauthcc_stat::StoreErrors, c"store_errors", |s| s.store_errors),
-    (ooauthcc_stat::StoreRejected, c"store_rejected", |s| s.store_rejected),
+    (ooauthcc_stat::TokenRequests, c"token_requests"),
+    (ooauthcc_stat::CacheHits, c"cache_hits"),
+    (ooauthcc_stat::Waits, c"waits"),
+    (ooauthcc_stat::BackgroundRefreshes, c"background_refreshes"),
+    (ooauthcc_stat::Failures, c"failures"),
+    (ooauthcc_stat::Fetches, c"fetches"),
+    (ooauthcc_stat::StoreHits, c"store_hits"),
+    (ooauthcc_stat::StoreWaits, c"store_waits"),
+    (ooauthcc_stat::StoreErrors, c"store_errors"),
+    (ooauthcc_stat::StoreRejected, c"store_rejected"),
 ];
 
-/// The entry of counter number `which`.
-fn entry(which: u32) -> Option<&'static Counter> {
-    STATS.iter().find(|(stat, _, _)| *stat as u32 == which)
+/// The entry of counter number `which`, with core's reader of it.
+fn entry(which: u32) -> Option<(&'static Counter, &'static StatCounter)> {
+    let i = STATS.iter().position(|(stat, _)| *stat as u32 == which)?;
+    Some((STATS.get(i)?, Stats::COUNTERS.get(i)?))
 }
 
 /// Reads one counter (an `ooauthcc_stat` value) of the cache entry this client
@@ -89,7 +90,7 @@ pub unsafe extern "C" fn ooauthcc_client_stat(
     ffi_status_boundary!(err, {
         // SAFETY: `client` is NULL or a live client reference; `out` NULL or writable (C contract).
         let (c, out) = unsafe { (client_ref(client)?, Out::new(out, "out")?) };
-        let (_, _, read) = entry(which).ok_or_else(|| {
+        let (_, counter) = entry(which).ok_or_else(|| {
             Error::new(
                 ErrorKind::InvalidArgument,
                 format!(
@@ -98,7 +99,7 @@ pub unsafe extern "C" fn ooauthcc_client_stat(
                 ),
             )
         })?;
-        out.put(read(&c.client.stats()));
+        out.put(counter.read(&c.client.stats()));
         Ok(())
     })
 }
@@ -111,7 +112,7 @@ pub unsafe extern "C" fn ooauthcc_client_stat(
 /// it. Thread-safe.
 #[unsafe(no_mangle)]
 pub extern "C" fn ooauthcc_stat_name(which: u32) -> *const c_char {
-    ffi_panic_boundary! { entry(which).map_or(std::ptr::null(), |(_, name, _)| name.as_ptr()) }
+    ffi_panic_boundary! { entry(which).map_or(std::ptr::null(), |((_, name), _)| name.as_ptr()) }
 }
 
 #[cfg(test)]
@@ -119,26 +120,15 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    /// Every counter of core's `Stats` (a `u64` field) is a C counter, under
-    /// its own name, and the numbers run from 0 without gaps (what
-    /// `ooauthcc_stat_name` promises). The structured fields (failures by
-    /// kind, the latency histogram) are not single counters.
+    /// Every counter of core's `Stats::COUNTERS` is a C counter, under its own
+    /// name and at its index, and the numbers run from 0 without gaps (what
+    /// `ooauthcc_stat_name` promises).
     #[test]
     fn every_core_counter_is_a_c_counter() {
-        const STRUCTURED: &[&str] = &["failures_by_kind", "fetch_latency"];
-        let debug = format!("{:#?}", Stats::default());
-        // `{:#?}` puts each top-level field on a line of its own, indented by 4.
-        let fields: Vec<&str> = debug
-            .lines()
-            .filter_map(|l| l.strip_prefix("    "))
-            .filter(|l| !l.starts_with(' '))
-            .filter_map(|l| l.split(':').next())
-            .map(str::trim)
-            .filter(|f| f.starts_with(|c: char| c.is_ascii_lowercase()) && !STRUCTURED.contains(f))
-            .collect();
-        let names: Vec<&str> = STATS.iter().map(|(_, n, _)| n.to_str().unwrap()).collect();
-        assert_eq!(fields, names, "core's Stats and the C counters differ: add an ooauthcc_stat value");
-        for (i, (stat, _, _)) in STATS.iter().enumerate() {
+        let core: Vec<&str> = Stats::COUNTERS.iter().map(|c| c.field).collect();
+        let names: Vec<&str> = STATS.iter().map(|(_, n)| n.to_str().unwrap()).collect();
+        assert_eq!(core, names, "core's Stats::COUNTERS and the C counters differ: add an ooauthcc_stat value");
+        for (i, (stat, _)) in STATS.iter().enumerate() {
             assert_eq!(*stat as usize, i);
         }
         assert!(ooauthcc_stat_name(STATS.len() as u32).is_null());

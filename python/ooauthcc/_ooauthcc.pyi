@@ -23,6 +23,7 @@ __all__ = [
     "SETTINGS",
     "_SCHEMA",
     "_ERROR_KINDS",
+    "_METRICS",
     "Stats",
     "Token",
     "_Pending",
@@ -37,6 +38,7 @@ ENV_PREFIX: str
 SETTINGS: list[str]
 _SCHEMA: list[tuple[str, str, list[str], str]]  # core's schema: (name, kind, choices, summary)
 _ERROR_KINDS: list[tuple[int, str]]  # core ErrorKind::ALL as (code, name), for a consistency test
+_METRICS: list[tuple[str, str, str, Optional[str]]]  # (name, help, type, Stats field or None): core's exporter list
 
 _Seconds: TypeAlias = Union[float, timedelta]
 _Path: TypeAlias = Union[str, PathLike[str]]

@@ -59,6 +59,20 @@ mod _ooauthcc {
         // Core's error kinds as (code, name), so a test notices an exception class out of step.
         let kinds: Vec<(u32, &str)> = ooauthcc_core::ErrorKind::ALL.iter().map(|k| (k.code(), k.name())).collect();
         m.add("_ERROR_KINDS", kinds)?;
+        // The metrics exporters publish, as (name, help, type, Stats field or
+        // None): core's one list, which the agent's /metrics uses too.
+        let mut metrics: Vec<(&str, &str, &str, Option<&str>)> = ooauthcc_core::Stats::COUNTERS
+            .iter()
+            .map(|c| (c.metric.name, c.metric.help, "counter", Some(c.field)))
+            .collect();
+        for (m, kind) in [
+            (ooauthcc_core::Stats::FETCH_FAILURES, "counter"),
+            (ooauthcc_core::Stats::FETCH_DURATION, "histogram"),
+            (ooauthcc_core::Stats::TOKEN_EXPIRY, "gauge"),
+        ] {
+            metrics.push((m.name, m.help, kind, None));
+        }
+        m.add("_METRICS", metrics)?;
         // The benchmark's floor, in bench builds only (`--features bench`).
         #[cfg(feature = "bench")]
         m.add_class::<crate::bench::BenchFloor>()?;

@@ -1,6 +1,6 @@
 //! `ooauthcc.Stats`: a snapshot of the counters of a client's cache entry.
 
-use ooauthcc_core::{LatencyHistogram, Stats};
+use ooauthcc_core::Stats;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -40,24 +40,10 @@ pub(crate) struct PyStats {
     /// Reads of store values that failed authentication (ignored).
     #[pyo3(get)]
     store_rejected: u64,
-    /// Failed fetches by error kind name, every kind (zeros included).
-    by_kind: Vec<(&'static str, u64)>,
-    /// How long fetches took.
-    latency: LatencyHistogram,
+    /// The whole snapshot: the structured fields, and the counters through
+    /// core's `Stats::COUNTERS` (names, order) for `as_dict` and `repr`.
+    raw: Stats,
 }
-
-const FIELDS: [&str; 10] = [
-    "token_requests",
-    "cache_hits",
-    "waits",
-    "background_refreshes",
-    "failures",
-    "fetches",
-    "store_hits",
-    "store_waits",
-    "store_errors",
-    "store_rejected",
-];
 
 impl From<Stats> for PyStats {
     fn from(s: Stats) -> Self {
@@ -72,26 +58,8 @@ impl From<Stats> for PyStats {
             store_waits: s.store_waits,
             store_errors: s.store_errors,
             store_rejected: s.store_rejected,
-            by_kind: s.failures_by_kind.iter().map(|(kind, n)| (kind.name(), n)).collect(),
-            latency: s.fetch_latency,
+            raw: s,
         }
-    }
-}
-
-impl PyStats {
-    fn values(&self) -> [u64; 10] {
-        [
-            self.token_requests,
-            self.cache_hits,
-            self.waits,
-            self.background_refreshes,
-            self.failures,
-            self.fetches,
-            self.store_hits,
-            self.store_waits,
-            self.store_errors,
-            self.store_rejected,
-        ]
     }
 }
 
@@ -103,8 +71,8 @@ impl PyStats {
     #[getter]
     fn failures_by_kind<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
-        for (kind, n) in &self.by_kind {
-            d.set_item(kind, n)?;
+        for (kind, n) in self.raw.failures_by_kind.iter() {
+            d.set_item(kind.name(), n)?;
         }
         Ok(d)
     }
@@ -114,27 +82,28 @@ impl PyStats {
     /// ``inf``. For exporters (Prometheus, OpenTelemetry histograms).
     #[getter]
     fn fetch_latency_buckets(&self) -> Vec<(f64, u64)> {
-        self.latency.per_bucket().collect()
+        self.raw.fetch_latency.per_bucket().collect()
     }
 
     /// The sum of all fetch durations, in seconds (with the buckets, a histogram).
     #[getter]
     fn fetch_latency_sum(&self) -> f64 {
-        self.latency.sum.as_secs_f64()
+        self.raw.fetch_latency.sum.as_secs_f64()
     }
 
     /// The counters as a dict (the ``int`` counters above; ``failures_by_kind``
     /// and the fetch-latency histogram are properties of their own).
     fn as_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
-        for (k, v) in FIELDS.iter().zip(self.values()) {
-            d.set_item(k, v)?;
+        for c in Stats::COUNTERS {
+            d.set_item(c.field, c.read(&self.raw))?;
         }
         Ok(d)
     }
 
     fn __repr__(&self) -> String {
-        let fields: Vec<String> = FIELDS.iter().zip(self.values()).map(|(k, v)| format!("{k}={v}")).collect();
+        let fields: Vec<String> =
+            Stats::COUNTERS.iter().map(|c| format!("{}={}", c.field, c.read(&self.raw))).collect();
         format!("Stats({})", fields.join(", "))
     }
 }

@@ -65,28 +65,6 @@ impl Metrics {
 #[derive(Debug)]
 struct Profiles(BTreeMap<String, Client>);
 
-/// A per-profile counter: name, help, and how to read it from [`Stats`].
-type StatsCounter = (&'static str, &'static str, fn(&Stats) -> u64);
-
-/// The per-profile counters.
-const COUNTERS: &[StatsCounter] = &[
-    ("ooauthcc_token_requests", "HTTP requests sent to the token endpoint, retries included", |s| s.token_requests),
-    ("ooauthcc_cache_hits", "Tokens served from the cache without waiting", |s| s.cache_hits),
-    ("ooauthcc_waits", "Callers that waited for a fetch (empty or expired cache)", |s| s.waits),
-    ("ooauthcc_fetches", "Fetches started, foreground and background", |s| s.fetches),
-    ("ooauthcc_background_refreshes", "Fetches started ahead of expiry while the token was still served", |s| {
-        s.background_refreshes
-    }),
-    ("ooauthcc_store_hits", "Fetches answered from the shared store", |s| s.store_hits),
-    ("ooauthcc_store_waits", "Fetches that waited for another process's store lock", |s| s.store_waits),
-    ("ooauthcc_store_errors", "Shared-store operations that failed (the fetch went ahead without it)", |s| {
-        s.store_errors
-    }),
-    ("ooauthcc_store_rejected", "Shared-store values that failed authentication and were ignored", |s| {
-        s.store_rejected
-    }),
-];
-
 /// Whether a fetch can end with an error of `kind` (the others are misuse of
 /// an API, which a fetch never reports): the series exported by kind.
 fn can_end_a_fetch(kind: ErrorKind) -> bool {
@@ -97,16 +75,17 @@ impl Collector for Profiles {
     fn encode(&self, mut encoder: DescriptorEncoder<'_>) -> Result<(), std::fmt::Error> {
         let stats: Vec<(&str, &Client, Stats)> =
             self.0.iter().map(|(name, client)| (name.as_str(), client, client.stats())).collect();
-        for (name, help, read) in COUNTERS {
-            let mut metric = encoder.encode_descriptor(name, help, None, MetricType::Counter)?;
+        for counter in Stats::COUNTERS {
+            let m = counter.metric;
+            let mut metric = encoder.encode_descriptor(m.name, m.help, None, MetricType::Counter)?;
             for (profile, _, s) in &stats {
-                ConstCounter::new(read(s)).encode(metric.encode_family(&[("profile", *profile)])?)?;
+                ConstCounter::new(counter.read(s)).encode(metric.encode_family(&[("profile", *profile)])?)?;
             }
         }
 
         let mut failures = encoder.encode_descriptor(
-            "ooauthcc_fetch_failures",
-            "Fetches that ended in an error after their retries, by error kind",
+            Stats::FETCH_FAILURES.name,
+            Stats::FETCH_FAILURES.help,
             None,
             MetricType::Counter,
         )?;
@@ -118,8 +97,8 @@ impl Collector for Profiles {
         }
 
         let mut latency = encoder.encode_descriptor(
-            "ooauthcc_fetch_duration_seconds",
-            "How long fetches took, from start to outcome (shared-store answers included)",
+            Stats::FETCH_DURATION.name,
+            Stats::FETCH_DURATION.help,
             None,
             MetricType::Histogram,
         )?;
@@ -136,12 +115,8 @@ impl Collector for Profiles {
             )?;
         }
 
-        let mut expiry = encoder.encode_descriptor(
-            "ooauthcc_token_expiry_seconds",
-            "Seconds until the cached token expires (absent while none is cached)",
-            None,
-            MetricType::Gauge,
-        )?;
+        let mut expiry =
+            encoder.encode_descriptor(Stats::TOKEN_EXPIRY.name, Stats::TOKEN_EXPIRY.help, None, MetricType::Gauge)?;
         let now = SystemTime::now();
         for (profile, client, _) in &stats {
             if let Some(token) = client.cached_token() {
