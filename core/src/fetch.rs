@@ -2,11 +2,13 @@
 //! resolution, retries of transient failures, and turning the answer into a
 //! cached [`Token`].
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::SystemTime;
 
 use arc_swap::ArcSwapOption;
+use parking_lot::Mutex;
 
 use crate::clock;
 use url::Url;
@@ -14,6 +16,7 @@ use url::Url;
 use crate::config::AuthMethod;
 use crate::discovery::{self, Metadata};
 use crate::error::{Error, ErrorKind, Result};
+use crate::generation::PerProcess;
 use crate::lifecycle;
 use crate::request::{self, SentMethod};
 use crate::response;
@@ -23,14 +26,41 @@ use crate::stats::{Counters, bump};
 use crate::token::{Token, TokenInner};
 
 /// What `auto` learned about a client: which method the server accepted.
+/// Kept per cache entry (read without a lock) and, through [`LEARNED`], per
+/// token endpoint and client id for the whole process.
 #[derive(Default)]
 pub(crate) struct AutoMethod(AtomicU8);
+
+/// What `auto` learned, by token endpoint and client id: a client's other
+/// cache entries (other scopes, another audience) start from it instead of
+/// learning again. Per fork generation, like the other per-process pools.
+static LEARNED: PerProcess<Mutex<HashMap<(String, String), u8>>> = PerProcess::new();
 
 const UNKNOWN: u8 = 0;
 const BASIC_WORKS: u8 = 1;
 const POST_WORKS: u8 = 2;
 
 impl AutoMethod {
+    /// This entry's state, or else what the process learned for `endpoint` and `client_id`.
+    fn state(&self, endpoint: &Url, client_id: &str) -> u8 {
+        let mine = self.0.load(Ordering::Relaxed);
+        if mine != UNKNOWN {
+            return mine;
+        }
+        let learned = LEARNED.get(|| Mutex::new(HashMap::new()));
+        let known = learned.value.lock().get(&(endpoint.as_str().to_owned(), client_id.to_owned())).copied();
+        let state = known.unwrap_or(UNKNOWN);
+        self.0.store(state, Ordering::Relaxed);
+        state
+    }
+
+    /// Records what worked, for this entry and the process.
+    fn learn(&self, endpoint: &Url, client_id: &str, state: u8) {
+        self.0.store(state, Ordering::Relaxed);
+        let learned = LEARNED.get(|| Mutex::new(HashMap::new()));
+        learned.value.lock().insert((endpoint.as_str().to_owned(), client_id.to_owned()), state);
+    }
+
     /// With `auto` and a discovered server that lists its methods, starts with
     /// one it supports: basic when listed (or nothing is listed), else post.
     fn learn_from_metadata(&self, configured: AuthMethod, supported: Option<&[String]>) {
@@ -84,13 +114,14 @@ async fn fetch_once(ctx: &FetchContext<'_>) -> Result<Token> {
         ctx.auto.learn_from_metadata(s.auth_method, m.auth_methods.as_deref());
     }
     let ep = Endpoint { http: &http, url: &endpoint };
+    let auto_state = if s.auth_method == AuthMethod::Auto { ctx.auto.state(&endpoint, &s.client_id) } else { UNKNOWN };
     let method = match s.auth_method {
         AuthMethod::ClientSecretBasic => SentMethod::Basic,
         AuthMethod::ClientSecretPost => SentMethod::Post,
         // mTLS methods authenticate on the connection; the body names the client.
         AuthMethod::None | AuthMethod::TlsClientAuth | AuthMethod::SelfSignedTlsClientAuth => SentMethod::None,
         AuthMethod::ClientSecretJwt | AuthMethod::PrivateKeyJwt => SentMethod::Jwt,
-        AuthMethod::Auto if ctx.auto.0.load(Ordering::Relaxed) == POST_WORKS => SentMethod::Post,
+        AuthMethod::Auto if auto_state == POST_WORKS => SentMethod::Post,
         AuthMethod::Auto => SentMethod::Basic,
     };
     let result = request_token(ctx, &ep, method).await;
@@ -100,19 +131,15 @@ async fn fetch_once(ctx: &FetchContext<'_>) -> Result<Token> {
     match result {
         Ok(t) => {
             let learned = if method == SentMethod::Basic { BASIC_WORKS } else { POST_WORKS };
-            ctx.auto.0.store(learned, Ordering::Relaxed);
+            ctx.auto.learn(&endpoint, &s.client_id, learned);
             Ok(t)
         }
         // Fall back only when the credentials were rejected, never on an outage,
         // and only while basic is not known to work for this client.
-        Err(e)
-            if method == SentMethod::Basic
-                && e.is_client_rejected()
-                && ctx.auto.0.load(Ordering::Relaxed) == UNKNOWN =>
-        {
+        Err(e) if method == SentMethod::Basic && e.is_client_rejected() && auto_state == UNKNOWN => {
             tracing::info!(client_id = %s.client_id, "client_secret_basic was rejected; trying client_secret_post (auth_method auto)");
             let t = request_token(ctx, &ep, SentMethod::Post).await?;
-            ctx.auto.0.store(POST_WORKS, Ordering::Relaxed);
+            ctx.auto.learn(&endpoint, &s.client_id, POST_WORKS);
             Ok(t)
         }
         Err(e) => Err(e),

@@ -79,6 +79,24 @@ fn auto_falls_back_to_post_once_and_remembers() {
 }
 
 #[test]
+fn auto_remembers_per_token_endpoint_and_client_across_cache_entries() {
+    // Two clients of one client id with different scopes are two cache
+    // entries; what the first learned (post) the second uses at once.
+    let server = AuthServer::start().unwrap();
+    let id = unique_id("auto-shared");
+    server.register_client(ClientRegistration::new(id.clone(), "a-secret").with_auth(AcceptedAuth::Post));
+    let config = |scope: &str| {
+        ClientConfig::new(server.token_url(), id.clone(), "a-secret")
+            .with_auth_method(AuthMethod::Auto)
+            .with_scopes([scope])
+    };
+    Client::new(config("orders.read")).unwrap().get_token_blocking().unwrap();
+    Client::new(config("invoices.read")).unwrap().get_token_blocking().unwrap();
+    let methods: Vec<String> = server.requests().into_iter().filter_map(|r| r.auth_used).collect();
+    assert_eq!(methods, ["client_secret_basic", "client_secret_post", "client_secret_post"]);
+}
+
+#[test]
 fn auto_falls_back_on_a_bare_403_and_learns_post() {
     // Some servers refuse a client they cannot authenticate with 403 and no OAuth body.
     let server = AuthServer::start().unwrap();

@@ -74,8 +74,9 @@ string_enum! {
         ClientSecretPost = "client_secret_post",
         /// Basic first; when the server refuses the client (`invalid_client`
         /// or `unauthorized_client`, any 401, a 403 without an OAuth body),
-        /// post once, and remember whichever worked for this client. Never on
-        /// an outage (5xx, timeout, connection failure).
+        /// post once, and remember whichever worked for this token endpoint
+        /// and client id (for every cache entry of the process). Never on an
+        /// outage (5xx, timeout, connection failure).
         Auto = "auto",
         /// A public client: only `client_id` in the body.
         None = "none",
