@@ -98,12 +98,6 @@ impl Token {
         self.0.expire_at.saturating_duration_since(clock::now())
     }
 
-    /// The value of an `Authorization` header carrying this token: `"<prefix> <token>"`,
-    /// or the bare token when `prefix` is empty.
-    pub fn header_value(&self, prefix: &str) -> String {
-        if prefix.is_empty() { self.access_token().to_owned() } else { format!("{prefix} {}", self.access_token()) }
-    }
-
     /// Whether `self` and `other` are the same issued token.
     pub fn same_as(&self, other: &Token) -> bool {
         Arc::ptr_eq(&self.0, &other.0) || self.access_token() == other.access_token()

@@ -53,8 +53,14 @@ def test_named_clients_are_scraped_with_core_names(server: AuthServer, client_id
         assert secret not in text
 
 
-def test_stats_fields_are_cores_counters(client: ooauthcc.Client) -> None:
+def test_every_core_counter_is_a_stats_attribute_with_its_value(server: AuthServer, client_id: str) -> None:
+    # Distinct non-zero values where a fresh run can make them: token_requests 1,
+    # cache_hits 2, waits 1, fetches 1; a getter reading the wrong field shows.
+    client = make_client(server, client_id)
+    for _ in range(3):
+        client.get_token()
+    stats = client.stats()
     fields = [field for _name, _help, _kind, field in _ooauthcc._METRICS if field is not None]
-    assert list(client.stats().as_dict()) == fields
     for field in fields:
-        assert isinstance(getattr(client.stats(), field), int)
+        assert getattr(stats, field) == stats.as_dict()[field], field
+    assert (stats.token_requests, stats.cache_hits, stats.waits, stats.fetches) == (1, 2, 1, 1)
