@@ -134,7 +134,7 @@ fn edited_in_the_middle(sealed: &str) -> Vec<u8> {
 }
 
 #[test]
-fn a_refused_credential_costs_the_machine_one_request() {
+fn a_refused_credential_costs_the_machine_one_fetch() {
     let id = unique_id("file-refused");
     let server = AuthServer::start().unwrap();
     server.register_client(ClientRegistration::new(&id, "the-right-secret")); // the children send SECRET
@@ -145,7 +145,11 @@ fn a_refused_credential_costs_the_machine_one_request() {
         assert!(r.tokens.is_empty());
         assert!(r.errors.len() == 2 && r.errors.iter().all(|e| e.contains("invalid_client")), "{:?}", r.errors);
     }
-    assert_eq!(server.request_count(&id), 1, "one process asked; the others took its refusal from the directory");
+    assert_eq!(
+        server.request_count(&id),
+        common::REFUSED_FETCH_REQUESTS,
+        "one process asked; the others took its refusal from the directory"
+    );
     let record = std::fs::read_to_string(the_file(&dir, "failed")).unwrap();
     assert!(!record.contains("invalid_client"), "the failure record is sealed too");
     std::fs::remove_dir_all(dir).unwrap();

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use ooauthcc_core::{Client, ErrorKind, Token};
 
-use common::{config, server_for, unique_id};
+use common::{REFUSED_FETCH_REQUESTS, config, server_for, unique_id};
 
 /// 1,000 tasks on the core's callers' runtime plus 32 OS threads, all at once.
 fn herd(client: &Client) -> Vec<Result<Token, ooauthcc_core::Error>> {
@@ -80,7 +80,7 @@ fn one_request_for_a_herd_on_empty_and_on_expired_cache() {
 }
 
 #[test]
-fn wrong_secret_herd_makes_one_request_and_backs_off() {
+fn wrong_secret_herd_makes_one_fetch_and_backs_off() {
     let id = unique_id("wrong-secret");
     let server = server_for(&id);
     server.set_latency(Duration::from_millis(200));
@@ -95,7 +95,7 @@ fn wrong_secret_herd_makes_one_request_and_backs_off() {
         assert_eq!(e.oauth_error(), Some("invalid_client"));
         assert_eq!(e.http_status(), Some(401));
     }
-    assert_eq!(server.request_count(&id), 1, "a rejected secret is not retried");
+    assert_eq!(server.request_count(&id), REFUSED_FETCH_REQUESTS, "one fetch: a rejected secret is not retried");
 
     // Callers keep asking for a second: the failure is remembered, with backoff.
     let start = Instant::now();

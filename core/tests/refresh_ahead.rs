@@ -161,7 +161,7 @@ fn try_get_token_reports_the_failure_of_the_fetch_it_started() {
     assert_eq!((e.kind(), e.oauth_error()), (ooauthcc_core::ErrorKind::OAuth, Some("invalid_client")));
     // Remembered for its hold time: asking again sends nothing.
     assert!(client.try_get_token().is_err());
-    assert_eq!(server.request_count(&id), 1);
+    assert_eq!(server.request_count(&id), common::REFUSED_FETCH_REQUESTS);
 }
 
 #[test]

@@ -123,7 +123,7 @@ fn processes_share_through_a_redis_cluster() {
 }
 
 #[test]
-fn a_refused_credential_costs_the_fleet_one_request() {
+fn a_refused_credential_costs_the_fleet_one_fetch() {
     let id = unique_id("refused");
     let server = AuthServer::start().unwrap();
     server.register_client(ClientRegistration::new(&id, "the-right-secret")); // the children send SECRET
@@ -138,7 +138,7 @@ fn a_refused_credential_costs_the_fleet_one_request() {
         assert!(r.errors.iter().all(|e| e.starts_with("OAuth") && e.contains("invalid_client")), "{:?}", r.errors);
     }
     // One process asked; the seven others took its refusal from Redis.
-    assert_eq!(server.request_count(&id), 1);
+    assert_eq!(server.request_count(&id), common::REFUSED_FETCH_REQUESTS);
     let keys = store_keys(&redis);
     assert_eq!(keys.iter().filter(|k| k.ends_with(":failed")).count(), 1, "{keys:?}");
     let record = redis_get(&redis, keys.iter().find(|k| k.ends_with(":failed")).unwrap()).unwrap();

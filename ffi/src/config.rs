@@ -95,12 +95,14 @@ pub(crate) unsafe fn config_ref<'a>(cfg: *const ooauthcc_config) -> Result<&'a C
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ooauthcc_auth_method {
-    /// HTTP Basic with the id and secret (RFC 6749 §2.3.1). The default.
+    /// HTTP Basic with the id and secret (RFC 6749 §2.3.1).
     ClientSecretBasic = 0,
     /// `client_id` and `client_secret` in the request body.
     ClientSecretPost = 1,
-    /// Basic first; on `invalid_client` or 401, the body once, and remember
-    /// whichever worked.
+    /// The default. Basic first; when the server refuses the client
+    /// (`invalid_client`/`unauthorized_client`, any 401, a 403 without an OAuth
+    /// body), the body once, and remember whichever worked for this token
+    /// endpoint and client id. Never on an outage (5xx, timeout, connection).
     Auto = 2,
     /// A public client: only `client_id` in the body, no secret.
     None = 3,

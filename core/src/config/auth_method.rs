@@ -68,7 +68,7 @@ macro_rules! string_enum {
 string_enum! {
     /// How the client authenticates to the token endpoint.
     AuthMethod, setting = "auth_method" {
-        /// HTTP Basic with the id and secret (RFC 6749 §2.3.1). The default.
+        /// HTTP Basic with the id and secret (RFC 6749 §2.3.1).
         ClientSecretBasic = "client_secret_basic",
         /// `client_id` and `client_secret` in the request body.
         ClientSecretPost = "client_secret_post",
@@ -76,7 +76,8 @@ string_enum! {
         /// or `unauthorized_client`, any 401, a 403 without an OAuth body),
         /// post once, and remember whichever worked for this token endpoint
         /// and client id (for every cache entry of the process). Never on an
-        /// outage (5xx, timeout, connection failure).
+        /// outage (5xx, timeout, connection failure). The default: a wrong
+        /// secret costs two requests per fetch (then the failure is held).
         Auto = "auto",
         /// A public client: only `client_id` in the body.
         None = "none",

@@ -97,7 +97,7 @@ declare_settings! {
     /// The `grant_type` (default `client_credentials`).
     grant_type: String = "client_credentials".into(), Text, with_grant_type;
     /// How the client authenticates to the token endpoint.
-    auth_method: AuthMethod = AuthMethod::ClientSecretBasic, Enum, with_auth_method;
+    auth_method: AuthMethod = AuthMethod::Auto, Enum, with_auth_method;
     /// How `client_secret_basic` encodes the id and secret.
     basic_encoding: BasicEncoding = BasicEncoding::Rfc6749, Enum, with_basic_encoding;
     /// Where the token object sits in the response, as a dot-separated path of

@@ -12,6 +12,10 @@ use ooauthcc_core::testing::{AuthServer, ClientRegistration};
 
 pub const SECRET: &str = "s3cr3t-value-that-must-never-leak";
 
+/// HTTP requests one fetch of a refused client costs under the default
+/// `auth_method`, `auto`: Basic, then once more with the secret in the body.
+pub const REFUSED_FETCH_REQUESTS: u64 = 2;
+
 /// A client id no other test in this process uses (the cache is process-wide).
 pub fn unique_id(prefix: &str) -> String {
     static N: AtomicU32 = AtomicU32::new(0);
