@@ -256,7 +256,7 @@ enum ooauthcc_auth_method
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
   /**
-   * HTTP Basic with the id and secret (RFC 6749 §2.3.1). The default.
+   * HTTP Basic with the id and secret (RFC 6749 §2.3.1).
    */
   OOAUTHCC_AUTH_METHOD_CLIENT_SECRET_BASIC = 0,
   /**
@@ -264,8 +264,10 @@ enum ooauthcc_auth_method
    */
   OOAUTHCC_AUTH_METHOD_CLIENT_SECRET_POST = 1,
   /**
-   * Basic first; on `invalid_client` or 401, the body once, and remember
-   * whichever worked.
+   * The default. Basic first; when the server refuses the client
+   * (`invalid_client`/`unauthorized_client`, any 401, a 403 without an OAuth
+   * body), the body once, and remember whichever worked for this token
+   * endpoint and client id. Never on an outage (5xx, timeout, connection).
    */
   OOAUTHCC_AUTH_METHOD_AUTO = 2,
   /**

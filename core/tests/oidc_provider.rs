@@ -164,7 +164,9 @@ fn oidc_provider_conformance() {
     let res = Client::new(op.config(BASIC).with_resources(["https://orders.example.com"])).unwrap();
     assert_eq!(jwt_claims(res.get_token_blocking().unwrap().access_token())["aud"], "https://orders.example.com");
 
-    // A wrong secret is the server's own typed error, sent once for a herd.
+    // A wrong secret is the server's own typed error, sent once for a herd:
+    // under `auto` (the default) Basic already worked for cc-basic above, so
+    // the refusal is not answered with a second try in the body.
     let wrong = Client::new(op.config((BASIC.0, "wrong-secret")).with_scopes(["api:write"])).unwrap();
     let before = op.requests(BASIC.0);
     let errors = herd(&wrong, 64);
