@@ -63,6 +63,44 @@ fn post_and_none_methods() {
 }
 
 #[test]
+fn by_default_a_post_only_and_a_basic_only_client_both_get_tokens() {
+    // No auth_method set: `auto`. The post-only client costs one extra request
+    // once; the basic-only one never does; a wrong secret costs two per fetch.
+    assert_eq!(ClientConfig::new("http://127.0.0.1:9/token", "x", "y").auth_method, AuthMethod::Auto);
+    let server = AuthServer::start().unwrap();
+    let (post_id, basic_id, wrong_id) =
+        (unique_id("default-post"), unique_id("default-basic"), unique_id("default-wrong"));
+    server.register_client(ClientRegistration::new(post_id.clone(), "a-secret").with_auth(AcceptedAuth::Post));
+    server.register_client(ClientRegistration::new(basic_id.clone(), "a-secret").with_auth(AcceptedAuth::Basic));
+    server.register_client(ClientRegistration::new(wrong_id.clone(), "the-right-secret"));
+    let methods_of = |id: &str| -> Vec<String> {
+        server
+            .requests()
+            .into_iter()
+            .filter(|r| r.client_id.as_deref() == Some(id))
+            .filter_map(|r| r.auth_used)
+            .collect()
+    };
+    for id in [&post_id, &basic_id] {
+        let client = Client::new(ClientConfig::new(server.token_url(), id.clone(), "a-secret")).unwrap();
+        for _ in 0..2 {
+            let t = client.get_token_blocking().unwrap();
+            assert!(server.is_valid_token(t.access_token()));
+            assert!(client.invalidate(t.access_token()));
+        }
+    }
+    assert_eq!(methods_of(&post_id), ["client_secret_basic", "client_secret_post", "client_secret_post"]);
+    assert_eq!(methods_of(&basic_id), ["client_secret_basic", "client_secret_basic"]);
+
+    let wrong = Client::new(ClientConfig::new(server.token_url(), wrong_id.clone(), "a-wrong-secret")).unwrap();
+    let e = wrong.get_token_blocking().unwrap_err();
+    assert_eq!((e.kind(), e.oauth_error()), (ErrorKind::OAuth, Some("invalid_client")));
+    assert_eq!(methods_of(&wrong_id), ["client_secret_basic", "client_secret_post"]);
+    assert!(wrong.get_token_blocking().is_err());
+    assert_eq!(server.request_count(&wrong_id), 2, "the refusal is held: no request while it lasts");
+}
+
+#[test]
 fn auto_falls_back_to_post_once_and_remembers() {
     let server = AuthServer::start().unwrap();
     let id = unique_id("auto");

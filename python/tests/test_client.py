@@ -12,7 +12,7 @@ import ooauthcc
 from ooauthcc import _oneliner
 from ooauthcc.testing import AuthServer
 
-from helpers import SECRET, make_client
+from helpers import SECRET, make_client, unique_id
 
 
 def test_get_token_and_token_object(server: AuthServer, client: ooauthcc.Client, client_id: str) -> None:
@@ -62,6 +62,35 @@ def test_stats_count_failures_by_kind_and_time_every_fetch(server: AuthServer, c
     assert all(a[0] < b[0] for a, b in zip(buckets, buckets[1:]))
     assert sum(n for _, n in buckets) == g.fetches == 1
     assert 0 < g.fetch_latency_sum < 10
+
+
+def test_auth_method_defaults_to_auto(server: AuthServer) -> None:
+    # No auth_method given: a client the server takes only in the body and one
+    # it takes only with Basic both get tokens; the fallback costs one request
+    # once. A wrong secret costs two requests, then the refusal is held.
+    post_id, basic_id, wrong_id = (unique_id(p) for p in ("default-post", "default-basic", "default-wrong"))
+    server.register_client(post_id, "s1", auth_methods="post")
+    server.register_client(basic_id, "s1", auth_methods="basic")
+    server.register_client(wrong_id, "the-right-secret")
+
+    def used(client_id: str) -> list[str | None]:
+        return [r.auth_used for r in server.requests() if r.client_id == client_id]
+
+    for client_id in (post_id, basic_id):
+        client = ooauthcc.Client(server.token_url, client_id, "s1")
+        for _ in range(2):
+            token = client.get_token()
+            assert server.is_valid_token(token)
+            assert client.invalidate(token)
+    assert used(post_id) == ["client_secret_basic", "client_secret_post", "client_secret_post"]
+    assert used(basic_id) == ["client_secret_basic", "client_secret_basic"]
+
+    wrong = ooauthcc.Client(server.token_url, wrong_id, "a-wrong-secret")
+    for _ in range(2):
+        with pytest.raises(ooauthcc.OAuthError) as e:
+            wrong.get_token()
+        assert e.value.error == "invalid_client"
+    assert used(wrong_id) == ["client_secret_basic", "client_secret_post"]
 
 
 def test_scope_and_extra_fields(server: AuthServer, client_id: str) -> None:

@@ -104,8 +104,10 @@ def test_no_certificate_is_invalid_client(tls_server: AuthServer, client_id: str
     with pytest.raises(ooauthcc.OAuthError) as info:
         client.get_token()
     assert (info.value.kind, info.value.error, info.value.http_status) == ("oauth", "invalid_client", 401)
-    # The request authenticated with the secret alone, which this registration does not accept.
-    assert tls_server.requests()[-1].auth_used == "client_secret_basic"
+    # The requests authenticated with the secret alone, which this registration
+    # does not accept: Basic, then (auth_method auto, the default) the body.
+    used = [r.auth_used for r in tls_server.requests() if r.client_id == client_id]
+    assert used == ["client_secret_basic", "client_secret_post"]
 
 
 def test_mtls_settings_are_checked_when_the_client_is_built() -> None:

@@ -76,6 +76,10 @@ static inline int64_t now_unix_ms(void) {
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* HTTP requests one fetch of a refused client costs under the default
+ * auth_method, auto: Basic, then once more with the secret in the body. */
+#define REFUSED_FETCH_REQUESTS 2
+
 /* A started test server with `client_id` registered with `secret`. */
 static inline ooauthcc_test_server *start_server(const char *client_id, const char *secret) {
     ooauthcc_test_server *server = NULL;

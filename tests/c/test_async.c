@@ -7,7 +7,7 @@
  * - on a cached token the callback runs on the calling thread, before the
  *   call returns;
  * - a wrong secret completes every waiting call with OAUTH / invalid_client,
- *   after one request;
+ *   after one fetch (two requests: auto, the default, tries Basic, then the body);
  * - try_get_token answers NULL (fetch under way) without waiting, then the token;
  * - NULL client or callback: NULL_ARGUMENT, and the callback never runs.
  */
@@ -131,7 +131,7 @@ static void wrong_secret_completes_every_call_with_the_oauth_error(void) {
     wait_all(&o, 32);
     CHECK(atomic_load(&o.ok) == 0);
     CHECK(atomic_load(&o.oauth_invalid_client) == 32);
-    CHECK(requests(server, "async-wrong") == 1);
+    CHECK(requests(server, "async-wrong") == REFUSED_FETCH_REQUESTS);
     pthread_mutex_destroy(&o.lock);
     ooauthcc_client_free(client);
     ooauthcc_config_free(cfg);

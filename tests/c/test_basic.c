@@ -5,6 +5,7 @@
  * callback (and who frees its user_data), and the bundled server.
  */
 #include "common.h"
+#include "wire_helpers.h"
 
 #include <stdatomic.h>
 
@@ -394,6 +395,71 @@ static void test_log_callback(void) {
     ooauthcc_test_server_free(server);
 }
 
+/* The methods `client_id`'s token requests used, in order, joined by spaces. */
+static void methods_used(const ooauthcc_test_server *server, const char *client_id, char *out, size_t cap) {
+    size_t n = 0;
+    out[0] = 0;
+    TRY(ooauthcc_test_server_recorded_count, server, &n);
+    for (size_t i = 0; i < n; i++) {
+        ooauthcc_test_request *r = NULL;
+        TRY(ooauthcc_test_server_recorded_request, server, i, &r);
+        const char *id = ooauthcc_test_request_client_id(r), *used = ooauthcc_test_request_auth_used(r);
+        if (id != NULL && used != NULL && strcmp(id, client_id) == 0) {
+            size_t len = strlen(out);
+            snprintf(out + len, cap - len, "%s%s", len ? " " : "", used);
+        }
+        ooauthcc_test_request_free(r);
+    }
+}
+
+/* With no auth_method set (auto), a client the server takes only in the body
+ * and one it takes only with Basic both get tokens; the fallback costs one
+ * request once. A wrong secret costs two requests, then is held. */
+static void test_auth_method_defaults_to_auto(void) {
+    ooauthcc_test_server *server = NULL;
+    TRY(ooauthcc_test_server_start, &server);
+    TRY(ooauthcc_test_server_register_client_with, server, "default-post", "s1", "post", "", "", "");
+    TRY(ooauthcc_test_server_register_client_with, server, "default-basic", "s1", "basic", "", "", "");
+    TRY(ooauthcc_test_server_register_client, server, "default-wrong", "the-right-secret");
+    const char *ids[] = {"default-post", "default-basic"};
+    for (int c = 0; c < 2; c++) {
+        ooauthcc_config *cfg = config_for(server, ids[c], "s1");
+        ooauthcc_client *client = client_from(cfg);
+        ooauthcc_config_free(cfg);
+        for (int i = 0; i < 2; i++) {
+            ooauthcc_token *token = NULL;
+            TRY(ooauthcc_client_get_token, client, OOAUTHCC_TIMEOUT_CONFIGURED, &token);
+            bool valid = false, dropped = false;
+            TRY(ooauthcc_test_server_is_valid_token, server, ooauthcc_token_access_token(token), &valid);
+            CHECK(valid);
+            TRY(ooauthcc_client_invalidate, client, ooauthcc_token_access_token(token), &dropped);
+            CHECK(dropped);
+            ooauthcc_token_free(token);
+        }
+        ooauthcc_client_free(client);
+    }
+    char used[256];
+    methods_used(server, "default-post", used, sizeof used);
+    CHECK_STR(used, "client_secret_basic client_secret_post client_secret_post");
+    methods_used(server, "default-basic", used, sizeof used);
+    CHECK_STR(used, "client_secret_basic client_secret_basic");
+
+    ooauthcc_config *cfg = config_for(server, "default-wrong", "a-wrong-secret");
+    ooauthcc_client *wrong = client_from(cfg);
+    ooauthcc_config_free(cfg);
+    for (int i = 0; i < 2; i++) {
+        ooauthcc_token *token = NULL;
+        ooauthcc_error *err = NULL;
+        CHECK(ooauthcc_client_get_token(wrong, OOAUTHCC_TIMEOUT_CONFIGURED, &token, &err) == OOAUTHCC_STATUS_OAUTH);
+        CHECK_STR(ooauthcc_error_oauth_error(err), "invalid_client");
+        ooauthcc_error_free(err);
+    }
+    methods_used(server, "default-wrong", used, sizeof used);
+    CHECK_STR(used, "client_secret_basic client_secret_post"); /* the second call took the held refusal */
+    ooauthcc_client_free(wrong);
+    ooauthcc_test_server_free(server);
+}
+
 int main(void) {
     test_version();
     test_token_and_header();
@@ -403,6 +469,7 @@ int main(void) {
     test_every_setting();
     test_discovery();
     test_log_callback();
+    test_auth_method_defaults_to_auto();
     printf("test_basic: ok\n");
     return 0;
 }

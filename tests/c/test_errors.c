@@ -37,10 +37,10 @@ static void test_wrong_secret(void) {
     CHECK(!ooauthcc_error_is_retryable(err));
     CHECK(ooauthcc_error_retry_after_ms(err) == 0);
     ooauthcc_error_free(err);
-    /* The failure is remembered: asking again does not send a second request. */
+    /* The failure is remembered: asking again does not send another request. */
     err = get_fails(client, OOAUTHCC_TIMEOUT_CONFIGURED, OOAUTHCC_STATUS_OAUTH);
     ooauthcc_error_free(err);
-    CHECK(requests(server, "wrong") == 1);
+    CHECK(requests(server, "wrong") == REFUSED_FETCH_REQUESTS);
     ooauthcc_client_free(client);
     ooauthcc_test_server_free(server);
 }

@@ -89,7 +89,8 @@ test("herd across 300 Clients (more than koffi's 256 async calls) is ONE token r
 test('wrong secret across 300 Clients: ONE request, and an OAuthError for every caller', async () => {
   const N = 300;
   const server = testServer();
-  const settings = { ...freshSettings(), client_secret: 'not-the-secret-0123456789' };
+  // Basic only: the default, auto, would ask a refused client a second time with the secret in the body.
+  const settings = { ...freshSettings(), client_secret: 'not-the-secret-0123456789', auth_method: 'client_secret_basic' };
   const clients = Array.from({ length: N }, () => new Client(settings));
   server.setLatencyMs(200);
   try {
@@ -136,7 +137,8 @@ test('wrong secret: ONE request and an OAuthError invalid_client, HTTP 401', asy
   const server = testServer();
   const settings = freshSettings();
   const wrong = 'not-the-secret-0123456789';
-  const client = new Client({ ...settings, client_secret: wrong });
+  // Basic only: the default, auto, would ask a refused client a second time with the secret in the body.
+  const client = new Client({ ...settings, client_secret: wrong, auth_method: 'client_secret_basic' });
   server.setLatencyMs(200);
   try {
     const results = await Promise.allSettled(Array.from({ length: HERD }, () => client.getToken()));

@@ -8,8 +8,10 @@ require "test_helper"
 class TestErrors < OoauthccTest
   def test_wrong_secret_is_one_request_and_an_oauth_error
     @server.latency_ms = 100
+    # Basic only: the default, auto, would ask a refused client a second time with the secret in the body.
     client = Ooauthcc::Client.new(token_url: @server.token_url, client_id: @client_id,
-                                  client_secret: "wrong-secret-xyz", get_timeout: 10)
+                                  client_secret: "wrong-secret-xyz", get_timeout: 10,
+                                  auth_method: "client_secret_basic")
     @clients << client
     results = herd(32) { client.token }
     assert_equal 32, results.grep(Ooauthcc::OAuthError).size, results.map(&:class).tally.inspect

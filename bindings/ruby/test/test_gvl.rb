@@ -78,7 +78,8 @@ class TestInterrupts < OoauthccTest
 
   def test_thread_raise_into_a_failing_call
     @server.latency_ms = 300
-    client = Ooauthcc::Client.new(token_url: @server.token_url, client_id: @client_id, client_secret: "wrong")
+    client = Ooauthcc::Client.new(token_url: @server.token_url, client_id: @client_id, client_secret: "wrong",
+                                  auth_method: "client_secret_basic") # one request: see test_errors.rb
     @clients << client
     waiting = Thread.new { client.token }
     waiting.report_on_exception = false
