@@ -196,11 +196,13 @@ test('a fetch that just failed: getToken() rejects at once with its typed error,
     const first = client.getToken(); // empty cache: starts the fetch and waits on a pool thread
     assert.ok(!settledNow(first));
     await assert.rejects(first, E.OAuthError);
+    const sent = server.requestCount(settings.client_id);
+    assert.ok(sent >= 1);
     // The library holds the failure for a while: the cache answers with it.
     const again = client.getToken();
     assert.ok(settledNow(again), 'rejected synchronously, without a pool thread');
     await assert.rejects(again, isKind(E.OAuthError, 13, 'oauth', { oauthError: 'invalid_client', httpStatus: 401, retryable: false }));
-    assert.equal(server.requestCount(settings.client_id), 1);
+    assert.equal(server.requestCount(settings.client_id), sent, 'the second call sent nothing');
     assert.equal(client.stats().failures, 1);
   } finally {
     client.close();
