@@ -731,6 +731,36 @@ ooauthcc_status ooauthcc_config_set_private_key_callback(struct ooauthcc_config 
                                                          ooauthcc_free_callback free_user_data,
                                                          struct ooauthcc_error **err);
 
+/* Dynamic client registration (RFC 7591) ---------------------------------- */
+
+/**
+ * Registers the client (RFC 7591) and keeps the issued client id and secret
+ * in this file (`registration_file`, created 0600 in a 0700 directory when
+ * missing). Leave `client_id` and the client secret unset; set
+ * `ooauthcc_config_set_registration_endpoint`, or `issuer` whose metadata
+ * names it. Processes sharing the file register once between them.
+ */
+ooauthcc_status ooauthcc_config_set_registration_file(struct ooauthcc_config *cfg,
+                                                      const char *path,
+                                                      struct ooauthcc_error **err);
+
+/**
+ * The RFC 7591 registration endpoint (`registration_endpoint`; default with
+ * `issuer`: the one its metadata names).
+ */
+ooauthcc_status ooauthcc_config_set_registration_endpoint(struct ooauthcc_config *cfg,
+                                                          const char *url,
+                                                          struct ooauthcc_error **err);
+
+/**
+ * The initial access token the registration endpoint asks for
+ * (`initial_access_token`), sent as a bearer token with the registration
+ * request. The library copies it into memory that is wiped when freed.
+ */
+ooauthcc_status ooauthcc_config_set_initial_access_token(struct ooauthcc_config *cfg,
+                                                         const char *token,
+                                                         struct ooauthcc_error **err);
+
 /* Mutual TLS and trust anchors -------------------------------------------- */
 
 /**
@@ -1478,15 +1508,32 @@ typedef struct ooauthcc_authorized ooauthcc_authorized;
  * `timeout_ms` and errors). On success `*out` is a new object you free with
  * `ooauthcc_authorized_free`.
  *
- * When the API answers 401, pass `ooauthcc_authorized_access_token` to
- * `ooauthcc_client_invalidate` and call this again, at most
- * `ooauthcc_client_unauthorized_retries` times.
+ * When the API answers 401, ask `ooauthcc_client_reauthorize` what to send
+ * next.
  */
 ooauthcc_status ooauthcc_client_authorize(const struct ooauthcc_client *client,
                                           const char *url,
                                           uint64_t timeout_ms,
                                           struct ooauthcc_authorized **out,
                                           struct ooauthcc_error **err);
+
+/**
+ * After the API answered 401 to `rejected`: what to send on retry number
+ * `attempt` (0 after the first 401), or `*out` = NULL to give up and keep the
+ * 401. The same rule as every other integration (core's
+ * `Client::reauthorize`): NULL once `attempt` reaches
+ * `ooauthcc_client_unauthorized_retries`; otherwise exactly `rejected`'s
+ * token is invalidated (of many requests rejected together, one renewal), a
+ * token is got again (waiting at most the config's `get_timeout`), and NULL
+ * when it is the rejected one again. On success with a retry, `*out` is a new
+ * object for the same URL that you free with `ooauthcc_authorized_free`;
+ * `rejected` stays yours.
+ */
+ooauthcc_status ooauthcc_client_reauthorize(const struct ooauthcc_client *client,
+                                            const struct ooauthcc_authorized *rejected,
+                                            uint32_t attempt,
+                                            struct ooauthcc_authorized **out,
+                                            struct ooauthcc_error **err);
 
 /**
  * How many times to retry an API request with a new token after a 401

@@ -235,8 +235,8 @@ ooauthcc_status ooauthcc_test_server_set_token_lifetime_ms(const struct ooauthcc
                                                            ooauthcc_error **err);
 
 /**
- * Sets a delay before every token response (default none), so concurrent
- * callers pile up behind one request.
+ * Sets a delay before every token and registration response (default
+ * none), so concurrent callers pile up behind one request.
  */
 ooauthcc_status ooauthcc_test_server_set_latency_ms(const struct ooauthcc_test_server *server,
                                                     uint64_t ms,
@@ -260,9 +260,10 @@ ooauthcc_status ooauthcc_test_server_total_requests(const struct ooauthcc_test_s
                                                     ooauthcc_error **err);
 
 /**
- * Zeroes the request counters (`_request_count`, `_total_requests`) and
- * forgets the recorded requests (`_recorded_count`); tokens already issued
- * stay valid.
+ * Zeroes the request counters (`_request_count`, `_total_requests`,
+ * `_registration_count`) and forgets the recorded requests
+ * (`_recorded_count`, `_resource_count`); tokens already issued and clients
+ * registered stay valid.
  */
 ooauthcc_status ooauthcc_test_server_reset_counts(const struct ooauthcc_test_server *server,
                                                   ooauthcc_error **err);
@@ -454,6 +455,69 @@ uint16_t ooauthcc_test_request_status(const struct ooauthcc_test_request *reques
  * Frees a request (and the strings borrowed from it). NULL is a no-op.
  */
 void ooauthcc_test_request_free(struct ooauthcc_test_request *request);
+
+/**
+ * The registration endpoint, `http://127.0.0.1:PORT/register` (`https://`
+ * for a server started with `ooauthcc_test_server_start_tls`), also the
+ * `registration_endpoint` of the server's metadata. A `POST` of JSON client
+ * metadata (`Content-Type: application/json`) is answered 201 with a new
+ * `client_id` (`dcr-<n>-<8 hex digits>`) and `client_secret`, usable at once
+ * at the token endpoint with the `client_credentials` grant and any scope,
+ * by the `token_endpoint_auth_method` asked for: `client_secret_basic` (the
+ * default) or `client_secret_post`. Other metadata is answered 400
+ * `invalid_client_metadata`. Borrowed from `server`; NULL when `server` is NULL.
+ */
+const char *ooauthcc_test_server_registration_url(const struct ooauthcc_test_server *server);
+
+/**
+ * Writes to `*out` how many registrations succeeded (were answered 201)
+ * since the start or `ooauthcc_test_server_reset_counts`.
+ */
+ooauthcc_status ooauthcc_test_server_registration_count(const struct ooauthcc_test_server *server,
+                                                        uint64_t *out,
+                                                        ooauthcc_error **err);
+
+/**
+ * Requires registrations to carry `Authorization: Bearer <token>` (an RFC
+ * 7591 initial access token) from now on; others are answered 401
+ * `invalid_token`. `token` NULL (the default): no token is required.
+ */
+ooauthcc_status ooauthcc_test_server_require_initial_access_token(const struct ooauthcc_test_server *server,
+                                                                  const char *token,
+                                                                  ooauthcc_error **err);
+
+/**
+ * Makes the client secrets issued by registrations from now on expire `ms`
+ * milliseconds after they are issued (rounded up to a whole second, as the
+ * response's `client_secret_expires_at` says); the token endpoint then
+ * answers 401 `invalid_client` to them. 0 (the default): they never expire,
+ * and `client_secret_expires_at` is 0.
+ */
+ooauthcc_status ooauthcc_test_server_set_registration_secret_lifetime_ms(const struct ooauthcc_test_server *server,
+                                                                         uint64_t ms,
+                                                                         ooauthcc_error **err);
+
+/**
+ * Answers the next `times` registration requests with `status` (e.g. 503)
+ * and an empty body, whatever they carry; then normal service resumes.
+ * `times` 0 cancels a pending failure; a number that is not an HTTP status
+ * is answered 500.
+ */
+ooauthcc_status ooauthcc_test_server_fail_registrations(const struct ooauthcc_test_server *server,
+                                                        uint32_t times,
+                                                        uint16_t status,
+                                                        ooauthcc_error **err);
+
+/**
+ * Unregisters the client `client_id` (registered by the test or by a
+ * registration request), as if the server had lost it: the token endpoint
+ * then answers 401 `invalid_client` to it. Tokens already issued stay
+ * valid. Writes to `*forgotten` whether the client was registered.
+ */
+ooauthcc_status ooauthcc_test_server_forget_client(const struct ooauthcc_test_server *server,
+                                                   const char *client_id,
+                                                   bool *forgotten,
+                                                   ooauthcc_error **err);
 
 /**
  * `http://127.0.0.1:PORT/resource`: answers 200 to a request carrying a

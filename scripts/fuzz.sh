@@ -11,7 +11,7 @@
 # memory or timed out, or when a reproducer still fails.
 #
 # Environment:
-#   FUZZ_TARGETS            targets to run (default: all, "token_response config discovery unverified_jwt store_record agent_request")
+#   FUZZ_TARGETS            targets to run (default: all, "token_response config discovery unverified_jwt store_record agent_request registration")
 #   FUZZ_DEBUG_ASSERTIONS   1 (default) builds with debug assertions and overflow checks
 #   FUZZ_KEEP_CORPUS        a folder: the grown corpora are kept there (default: deleted)
 #   CARGO_TARGET_DIR        default fuzz/target
@@ -25,7 +25,7 @@ fi
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 fuzz_dir="$root/fuzz"
-targets="${FUZZ_TARGETS:-token_response config discovery unverified_jwt store_record agent_request}"
+targets="${FUZZ_TARGETS:-token_response config discovery unverified_jwt store_record agent_request registration}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$fuzz_dir/target}"
 export CARGO_TERM_COLOR=never
 

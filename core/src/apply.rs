@@ -34,14 +34,66 @@ impl Client {
     /// ([`Client::check_destination`]) before getting a token, so a refused
     /// host costs no token request; then [`Client::authorize_with`].
     pub async fn authorize(&self, url: &str) -> Result<Authorized> {
-        self.check_destination(url)?;
-        self.authorize_with(url, self.get_token().await?)
+        let url = self.destination(url)?;
+        Ok(self.authorized(url, self.get_token().await?))
     }
 
     /// [`Client::authorize`] for synchronous code.
     pub fn authorize_blocking(&self, url: &str) -> Result<Authorized> {
-        self.check_destination(url)?;
-        self.authorize_with(url, self.get_token_blocking()?)
+        let url = self.destination(url)?;
+        Ok(self.authorized(url, self.get_token_blocking()?))
+    }
+
+    /// After the API answered 401 to `rejected`: the token to try next, or
+    /// `None` to give up and return the 401. This is the one retry rule of
+    /// every integration (the Rust middleware, the Python adapters, C):
+    /// `attempt` counts the retries already made (0 after the first 401);
+    /// past `unauthorized_retries` it is `None`. Otherwise exactly the rejected
+    /// token is invalidated (compare-and-invalidate: of many requests rejected
+    /// together, one renewal) and a token is got again; `None` when it is the
+    /// same token (the cache could not renew it: retrying would repeat the 401).
+    pub async fn token_after_unauthorized(&self, rejected: &Token, attempt: u32) -> Result<Option<Token>> {
+        if !self.retry_unauthorized(rejected.access_token(), attempt) {
+            return Ok(None);
+        }
+        let renewed = self.get_token().await?;
+        Ok((renewed.access_token() != rejected.access_token()).then_some(renewed))
+    }
+
+    /// [`Client::token_after_unauthorized`] for synchronous code.
+    pub fn token_after_unauthorized_blocking(&self, rejected: &Token, attempt: u32) -> Result<Option<Token>> {
+        if !self.retry_unauthorized(rejected.access_token(), attempt) {
+            return Ok(None);
+        }
+        let renewed = self.get_token_blocking()?;
+        Ok((renewed.access_token() != rejected.access_token()).then_some(renewed))
+    }
+
+    /// The decision half of [`Client::token_after_unauthorized`], for
+    /// integrations that get the next token their own way (an event loop, a
+    /// GIL to release): whether retry number `attempt` may be made after a 401
+    /// to `rejected` — and if so, `rejected` has been invalidated. Retry with
+    /// the next token unless it is `rejected` again.
+    pub fn retry_unauthorized(&self, rejected: &str, attempt: u32) -> bool {
+        if attempt >= self.unauthorized_retries() {
+            return false;
+        }
+        self.invalidate(rejected);
+        true
+    }
+
+    /// After the API answered 401 to `rejected`: what to send on the retry
+    /// (the same URL, authorized with the next token), or `None` to give up.
+    /// See [`Client::token_after_unauthorized`] for the rule.
+    pub async fn reauthorize(&self, rejected: &Authorized, attempt: u32) -> Result<Option<Authorized>> {
+        let next = self.token_after_unauthorized(&rejected.token, attempt).await?;
+        Ok(next.map(|token| self.authorized(rejected.original.clone(), token)))
+    }
+
+    /// [`Client::reauthorize`] for synchronous code.
+    pub fn reauthorize_blocking(&self, rejected: &Authorized, attempt: u32) -> Result<Option<Authorized>> {
+        let next = self.token_after_unauthorized_blocking(&rejected.token, attempt)?;
+        Ok(next.map(|token| self.authorized(rejected.original.clone(), token)))
     }
 
     /// What to send to `url` with `token`, after [`Client::check_destination`]:
@@ -49,16 +101,19 @@ impl Client {
     /// headers — the token's (unless it is in the query), `resource_headers`,
     /// and a `Cookie` header from `resource_cookies`.
     pub fn authorize_with(&self, url: &str, token: Token) -> Result<Authorized> {
-        self.check_destination(url)?;
-        let mut url = Url::parse(url)
-            .map_err(|e| Error::new(ErrorKind::InvalidArgument, format!("destination is not an absolute URL ({e})")))?;
+        Ok(self.authorized(self.destination(url)?, token))
+    }
+
+    /// [`Client::authorize_with`] for a destination already checked.
+    fn authorized(&self, original: Url, token: Token) -> Authorized {
+        let mut url = original.clone();
         let mut headers = Vec::with_capacity(self.settings().resource.headers.len() + 2);
         match self.query_param() {
             Some(name) => set_query_param(&mut url, name, token.access_token()),
             None => headers.push((self.header_name().to_owned(), self.header_value(&token))),
         }
         headers.extend(self.resource_headers());
-        Ok(Authorized { url, headers, token })
+        Authorized { url, original, headers, token }
     }
 
     /// The headers API requests carry besides the token: `resource_headers`,
@@ -97,6 +152,11 @@ impl Client {
     /// host when that list is empty), and plain `http` only to loopback hosts
     /// (or anywhere with `allow_insecure_http`).
     pub fn check_destination(&self, url: &str) -> Result<()> {
+        self.destination(url).map(drop)
+    }
+
+    /// `url` parsed, when a token may be sent there (see [`Client::check_destination`]).
+    fn destination(&self, url: &str) -> Result<Url> {
         let u = Url::parse(url)
             .map_err(|e| Error::new(ErrorKind::InvalidArgument, format!("destination is not an absolute URL ({e})")))?;
         let host = u.host_str().unwrap_or("").to_ascii_lowercase();
@@ -114,7 +174,7 @@ impl Client {
         }
         let allowed = &self.settings().allowed_hosts;
         if allowed.is_empty() || allowed.iter().any(|pattern| host_matches(pattern, &host)) {
-            Ok(())
+            Ok(u)
         } else {
             Err(Error::new(ErrorKind::Usage, format!("refusing to send a token to {host}: not in allowed_hosts")))
         }
@@ -140,6 +200,9 @@ impl Client {
 /// URL without its query.
 pub struct Authorized {
     url: Url,
+    /// The caller's URL, before the token went into its query: what a retry
+    /// is authorized for.
+    original: Url,
     headers: Vec<(String, String)>,
     token: Token,
 }

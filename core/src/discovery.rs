@@ -27,6 +27,9 @@ pub(crate) struct Metadata {
     pub token_endpoint: Url,
     /// `token_endpoint_auth_methods_supported`, when the server lists them.
     pub auth_methods: Option<Vec<String>>,
+    /// `registration_endpoint` (RFC 8414 §2), when the server has one and it
+    /// is a usable URL.
+    pub registration_endpoint: Option<Url>,
     fetched_at: Nanos,
 }
 
@@ -114,7 +117,11 @@ pub(crate) fn parse(body: &[u8], issuer: &Url, allow_insecure_http: bool, mtls: 
         .get("token_endpoint_auth_methods_supported")
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect());
-    Ok(Metadata { token_endpoint, auth_methods, fetched_at: clock::now() })
+    let registration_endpoint = obj
+        .get("registration_endpoint")
+        .and_then(Value::as_str)
+        .and_then(|u| check_url("registration_endpoint (discovered)", u, allow_insecure_http).ok());
+    Ok(Metadata { token_endpoint, auth_methods, registration_endpoint, fetched_at: clock::now() })
 }
 
 #[cfg(test)]

@@ -84,6 +84,7 @@ pub(crate) struct Entry {
     pub(crate) counters: Counters,
     auto: AutoMethod,
     discovered: ArcSwapOption<Metadata>,
+    registration: crate::registration::Registration,
     /// The fingerprint of the token last invalidated (a resource server
     /// rejected it): a shared store may still hold it, and must not hand it back.
     rejected: ArcSwapOption<[u8; 32]>,
@@ -97,6 +98,7 @@ impl Entry {
             counters: Counters::default(),
             auto: AutoMethod::default(),
             discovered: ArcSwapOption::empty(),
+            registration: crate::registration::Registration::default(),
             rejected: ArcSwapOption::empty(),
         }
     }
@@ -215,6 +217,7 @@ impl Entry {
                 auto: &self.auto,
                 last_error: &flight.extra,
                 discovered: &self.discovered,
+                registration: &self.registration,
             };
             let from_server = || -> Pin<Box<dyn Future<Output = Result<Token>> + Send + '_>> {
                 Box::pin(fetch::fetch_from_server(&ctx))

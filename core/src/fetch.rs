@@ -18,6 +18,7 @@ use crate::discovery::{self, Metadata};
 use crate::error::{Error, ErrorKind, Result};
 use crate::generation::PerProcess;
 use crate::lifecycle;
+use crate::registration::Registration;
 use crate::request::{self, SentMethod};
 use crate::response;
 use crate::retry;
@@ -83,6 +84,8 @@ pub(crate) struct FetchContext<'a> {
     pub last_error: &'a ArcSwapOption<Error>,
     /// The issuer's metadata, when the token endpoint is discovered.
     pub discovered: &'a ArcSwapOption<Metadata>,
+    /// The registered credentials in use, with `registration_file`.
+    pub registration: &'a Registration,
 }
 
 /// Fetches a token from the token endpoint, retrying transient failures as the
@@ -105,7 +108,9 @@ pub(crate) async fn fetch_from_server(ctx: &FetchContext<'_>) -> Result<Token> {
     }
 }
 
-/// One attempt, which for `auto` may be two requests: basic, then post once.
+/// One attempt: with a registration, first the credentials (registering when
+/// needed, and once more when the token endpoint refuses them); then the token
+/// request(s).
 async fn fetch_once(ctx: &FetchContext<'_>) -> Result<Token> {
     let s = ctx.settings;
     let http = crate::http::client_for(s)?;
@@ -114,7 +119,31 @@ async fn fetch_once(ctx: &FetchContext<'_>) -> Result<Token> {
         ctx.auto.learn_from_metadata(s.auth_method, m.auth_methods.as_deref());
     }
     let ep = Endpoint { http: &http, url: &endpoint };
-    let auto_state = if s.auth_method == AuthMethod::Auto { ctx.auto.state(&endpoint, &s.client_id) } else { UNKNOWN };
+    let Some(reg) = &s.registration else {
+        return request_with_method(ctx, s, &ep).await;
+    };
+    let discovered = ctx.discovered.load_full();
+    let discovered = discovered.as_ref().and_then(|m| m.registration_endpoint.as_ref());
+    let (current, just_issued) = ctx.registration.credentials(&http, s, reg, discovered, None).await?;
+    match request_with_method(ctx, &s.registered_as(&current), &ep).await {
+        // The server may have forgotten a client registered earlier (a reset,
+        // a deleted registration): register anew, once, rather than fail until
+        // the file is removed.
+        Err(e) if e.is_client_rejected() && !just_issued => {
+            tracing::info!(client_id = %current.issued.client_id, error = %e, "the token endpoint refused the registered client; registering again");
+            let (renewed, _) =
+                ctx.registration.credentials(&http, s, reg, discovered, Some(&current.issued.client_id)).await?;
+            request_with_method(ctx, &s.registered_as(&renewed), &ep).await
+        }
+        other => other,
+    }
+}
+
+/// The token request(s) of one attempt with settings `s`: for `auto`, basic
+/// and then post once.
+async fn request_with_method(ctx: &FetchContext<'_>, s: &Settings, ep: &Endpoint<'_>) -> Result<Token> {
+    let endpoint = ep.url;
+    let auto_state = if s.auth_method == AuthMethod::Auto { ctx.auto.state(endpoint, &s.client_id) } else { UNKNOWN };
     let method = match s.auth_method {
         AuthMethod::ClientSecretBasic => SentMethod::Basic,
         AuthMethod::ClientSecretPost => SentMethod::Post,
@@ -124,22 +153,22 @@ async fn fetch_once(ctx: &FetchContext<'_>) -> Result<Token> {
         AuthMethod::Auto if auto_state == POST_WORKS => SentMethod::Post,
         AuthMethod::Auto => SentMethod::Basic,
     };
-    let result = request_token(ctx, &ep, method).await;
+    let result = request_token(ctx, s, ep, method).await;
     if s.auth_method != AuthMethod::Auto {
         return result;
     }
     match result {
         Ok(t) => {
             let learned = if method == SentMethod::Basic { BASIC_WORKS } else { POST_WORKS };
-            ctx.auto.learn(&endpoint, &s.client_id, learned);
+            ctx.auto.learn(endpoint, &s.client_id, learned);
             Ok(t)
         }
         // Fall back only when the credentials were rejected, never on an outage,
         // and only while basic is not known to work for this client.
         Err(e) if method == SentMethod::Basic && e.is_client_rejected() && auto_state == UNKNOWN => {
             tracing::info!(client_id = %s.client_id, "client_secret_basic was rejected; trying client_secret_post (auth_method auto)");
-            let t = request_token(ctx, &ep, SentMethod::Post).await?;
-            ctx.auto.learn(&endpoint, &s.client_id, POST_WORKS);
+            let t = request_token(ctx, s, ep, SentMethod::Post).await?;
+            ctx.auto.learn(endpoint, &s.client_id, POST_WORKS);
             Ok(t)
         }
         Err(e) => Err(e),
@@ -152,8 +181,7 @@ struct Endpoint<'a> {
     url: &'a Url,
 }
 
-async fn request_token(ctx: &FetchContext<'_>, ep: &Endpoint<'_>, method: SentMethod) -> Result<Token> {
-    let s = ctx.settings;
+async fn request_token(ctx: &FetchContext<'_>, s: &Settings, ep: &Endpoint<'_>, method: SentMethod) -> Result<Token> {
     let req = request::build(s, method, ep.url)?;
     let sent_at = clock::now();
     let sent_wall = SystemTime::now();

@@ -60,3 +60,10 @@ pub fn store_record(plain: &[u8]) {
         crate::store::decode_records(plain, s);
     }
 }
+
+/// Reads a registration endpoint's answer (RFC 7591 §3.2, as a 201 and as a
+/// 400) and a registration file; must never panic.
+pub fn registration(data: &[u8]) {
+    crate::registration::fuzz(201, data);
+    crate::registration::fuzz(400, data);
+}

@@ -87,8 +87,21 @@ pub(crate) async fn send(client: &reqwest::Client, s: &Settings, url: &Url, req:
     // reqwest owns the body until it is sent: hand it a copy that wipes itself
     // when reqwest drops it (hyper's own write buffers are beyond our reach).
     let body = bytes::Bytes::from_owner(Zeroizing::new(req.body.as_bytes().to_vec()));
-    let resp = builder.body(body).send().await.map_err(|e| transport_error(&e, &endpoint, s))?;
-    read_capped(resp, &endpoint, s).await
+    let resp = builder.body(body).send().await.map_err(|e| transport_error(&e, "token endpoint", &endpoint, s))?;
+    read_capped(resp, "token endpoint", &endpoint, s).await
+}
+
+/// Sends a request built by the caller to `url` (`what` names the endpoint in
+/// errors: "registration endpoint") and returns the capped answer.
+pub(crate) async fn send_request(
+    builder: reqwest::RequestBuilder,
+    s: &Settings,
+    url: &Url,
+    what: &str,
+) -> Result<RawResponse> {
+    let endpoint = describe_url(url);
+    let resp = builder.send().await.map_err(|e| transport_error(&e, what, &endpoint, s))?;
+    read_capped(resp, what, &endpoint, s).await
 }
 
 /// GETs a JSON document (discovery metadata); the answer is capped like a token response.
@@ -100,12 +113,12 @@ pub(crate) async fn get(client: &reqwest::Client, s: &Settings, url: &Url) -> Re
         .header(reqwest::header::ACCEPT, "application/json")
         .send()
         .await
-        .map_err(|e| transport_error(&e, &endpoint, s))?;
-    read_capped(resp, &endpoint, s).await
+        .map_err(|e| transport_error(&e, "discovery document", &endpoint, s))?;
+    read_capped(resp, "discovery document", &endpoint, s).await
 }
 
 /// Status, the headers we use, and the body — refusing bodies over [`MAX_BODY`].
-async fn read_capped(mut resp: reqwest::Response, endpoint: &str, s: &Settings) -> Result<RawResponse> {
+async fn read_capped(mut resp: reqwest::Response, what: &str, endpoint: &str, s: &Settings) -> Result<RawResponse> {
     let status = resp.status().as_u16();
     let header = |name| resp.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok()).map(str::to_owned);
     let content_type = header(CONTENT_TYPE);
@@ -118,7 +131,7 @@ async fn read_capped(mut resp: reqwest::Response, endpoint: &str, s: &Settings) 
     // when the length is known, so it rarely leaves grown-out copies behind.
     let expected = resp.content_length().map_or(4096, |n| n as usize);
     let mut body = Zeroizing::new(Vec::with_capacity(expected.min(MAX_BODY)));
-    while let Some(chunk) = resp.chunk().await.map_err(|e| transport_error(&e, endpoint, s))? {
+    while let Some(chunk) = resp.chunk().await.map_err(|e| transport_error(&e, what, endpoint, s))? {
         if body.len() + chunk.len() > MAX_BODY {
             return Err(too_large(status, endpoint));
         }
@@ -132,19 +145,21 @@ fn too_large(status: u16, endpoint: &str) -> Error {
         .with_http_status(status)
 }
 
-fn transport_error(e: &reqwest::Error, endpoint: &str, s: &Settings) -> Error {
+/// `what` names the kind of endpoint ("token endpoint").
+fn transport_error(e: &reqwest::Error, what: &str, endpoint: &str, s: &Settings) -> Error {
     if e.is_timeout() {
         let limit = if e.is_connect() { s.connect_timeout } else { s.request_timeout };
-        return Error::new(ErrorKind::Timeout, format!("token request to {endpoint} timed out after {limit:?}"));
+        let request = if what == "token endpoint" { "token request" } else { "request" };
+        return Error::new(ErrorKind::Timeout, format!("{request} to {endpoint} timed out after {limit:?}"));
     }
-    let what = if e.is_connect() {
+    let failed = if e.is_connect() {
         "cannot connect to"
     } else if e.is_body() || e.is_decode() {
         "connection failed while reading the answer from"
     } else {
         "request failed to"
     };
-    Error::new(ErrorKind::Transport, format!("{what} token endpoint {endpoint}: {}", error_chain(e)))
+    Error::new(ErrorKind::Transport, format!("{failed} {what} {endpoint}: {}", error_chain(e)))
 }
 
 /// The error and its causes on one line. reqwest's own text names the URL with

@@ -43,6 +43,8 @@ mod jwt;
 mod lifecycle;
 #[cfg(feature = "reqwest-middleware")]
 mod middleware;
+mod private_files;
+mod registration;
 mod registry;
 mod request;
 mod response;

@@ -52,24 +52,25 @@ impl Middleware for OAuthMiddleware {
         extensions: &mut Extensions,
         next: Next<'_>,
     ) -> reqwest_middleware::Result<Response> {
-        let mut retries_left = self.client.unauthorized_retries();
-        let mut original = req;
+        let mut authorized =
+            self.client.authorize(req.url().as_str()).await.map_err(reqwest_middleware::Error::middleware)?;
+        let mut request = req;
+        let mut attempt = 0;
         loop {
             // Keep a copy for a retry while one is still possible.
-            let spare = if retries_left > 0 { original.try_clone() } else { None };
-            let authorized =
-                self.client.authorize(original.url().as_str()).await.map_err(reqwest_middleware::Error::middleware)?;
-            apply(&mut original, &authorized).map_err(reqwest_middleware::Error::middleware)?;
-            let response = next.clone().run(original, extensions).await?;
-            match spare {
-                Some(spare) if response.status() == StatusCode::UNAUTHORIZED => {
-                    // Drop the rejected token only (another caller may have renewed it already).
-                    self.client.invalidate(authorized.token().access_token());
-                    retries_left -= 1;
-                    original = spare;
-                }
-                _ => return Ok(response),
+            let spare = if attempt < self.client.unauthorized_retries() { request.try_clone() } else { None };
+            apply(&mut request, &authorized).map_err(reqwest_middleware::Error::middleware)?;
+            let response = next.clone().run(request, extensions).await?;
+            let Some(spare) = spare.filter(|_| response.status() == StatusCode::UNAUTHORIZED) else {
+                return Ok(response);
+            };
+            // Core's rule: drop exactly the rejected token, get the next one, or give up.
+            match self.client.reauthorize(&authorized, attempt).await.map_err(reqwest_middleware::Error::middleware)? {
+                Some(next_authorized) => authorized = next_authorized,
+                None => return Ok(response),
             }
+            request = spare;
+            attempt += 1;
         }
     }
 }

@@ -161,7 +161,7 @@ fn decode_body(raw: &RawResponse) -> Result<Map<String, Value>, String> {
     }
 }
 
-fn oauth_error(obj: &Map<String, Value>) -> Option<OAuthErrorBody> {
+pub(crate) fn oauth_error(obj: &Map<String, Value>) -> Option<OAuthErrorBody> {
     let error = obj.get("error")?.as_str()?.to_owned();
     let text = |k: &str| obj.get(k).and_then(Value::as_str).map(|s| truncate(s, 512));
     Some(OAuthErrorBody {

@@ -144,3 +144,32 @@ fn concurrent_401s_on_one_token_renew_it_once() {
     let rejected = seen.iter().filter(|r| r.status == 401).count();
     assert!(rejected >= 1 && seen.len() == 16 + rejected, "{rejected} rejected of {}", seen.len());
 }
+
+#[test]
+fn reauthorize_is_the_retry_rule_for_every_integration() {
+    // Two retries allowed, the token in the query: each retry is authorized
+    // for the caller's URL with the next token (never the rejected one), and
+    // the third asks for none and leaves the cache alone.
+    let id = unique_id("apply-reauthorize");
+    let server = server_for(&id);
+    let c = client(&server, &id, |c| c.with_unauthorized_retries(2_u32).with_query_param("access_token"));
+    let url = format!("{}?page=2", server.resource_url());
+    let first = c.authorize_blocking(&url).unwrap();
+    let second = c.reauthorize_blocking(&first, 0).unwrap().expect("a first retry");
+    assert_ne!(second.token().access_token(), first.token().access_token());
+    assert!(server.is_valid_token(second.token().access_token()));
+    let query: Vec<(String, String)> = second.url().query_pairs().into_owned().collect();
+    assert_eq!(
+        query,
+        [("page".to_owned(), "2".to_owned()), ("access_token".to_owned(), second.token().access_token().to_owned())]
+    );
+    let third = runtime().block_on(c.reauthorize(&second, 1)).unwrap().expect("a second retry");
+    assert_eq!(server.request_count(&id), 3);
+    assert!(c.reauthorize_blocking(&third, 2).unwrap().is_none(), "unauthorized_retries is 2");
+    assert_eq!(
+        c.cached_token().unwrap().access_token(),
+        third.token().access_token(),
+        "no invalidation when giving up"
+    );
+    assert_eq!(server.request_count(&id), 3);
+}

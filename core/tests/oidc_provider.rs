@@ -75,12 +75,19 @@ impl OidcProvider {
 
     /// Token requests the server saw for `client_id`, counted on the server side.
     fn requests(&self, client_id: &str) -> u64 {
+        self.stats()["by_client"][client_id].as_u64().unwrap_or(0)
+    }
+
+    /// The harness's counters (GET /__ooauthcc/stats).
+    fn stats(&self) -> serde_json::Value {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let url = format!("{}/__ooauthcc/stats", self.issuer);
-        let stats: serde_json::Value = rt.block_on(async {
-            serde_json::from_slice(&reqwest::get(url).await.unwrap().bytes().await.unwrap()).unwrap()
-        });
-        stats["by_client"][client_id].as_u64().unwrap_or(0)
+        rt.block_on(async { serde_json::from_slice(&reqwest::get(url).await.unwrap().bytes().await.unwrap()).unwrap() })
+    }
+
+    /// Registration requests the server saw (RFC 7591), counted on arrival.
+    fn registrations(&self) -> u64 {
+        self.stats()["registrations"].as_u64().unwrap_or(0)
     }
 
     fn config(&self, (id, secret): (&str, &str)) -> ClientConfig {
@@ -198,6 +205,44 @@ fn oidc_provider_conformance() {
 /// RFC 8705 client authentication, checked by oidc-provider over its HTTPS port:
 /// `cc-tls` is registered for the subject of the CA-issued client.pem,
 /// `cc-self-signed` for selfsigned.pem (its jwks holds the certificate as x5c).
+#[test]
+fn oidc_provider_dynamic_registration() {
+    // RFC 7591 against oidc-provider: the registration endpoint discovered from
+    // its metadata, its initial access token, the issued client's tokens; a
+    // second configuration with the same file registers nothing.
+    let op = OidcProvider::start();
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let dir = std::env::temp_dir().join(format!("ooauthcc-oidc-dcr-{}-{nanos}", std::process::id()));
+    let file = dir.join("client.json");
+    let config = |scope: &str| {
+        ClientConfig::default()
+            .with_issuer(op.issuer.clone())
+            .with_registration_file(&file)
+            .with_scopes([scope])
+            .with_retry_base_delay(Duration::from_millis(20))
+    };
+    let refused = Client::new(config("api:read").with_max_retries(0)).unwrap().get_token_blocking().unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::OAuth, "{refused}");
+    assert_eq!(refused.http_status(), Some(401), "{refused}");
+    assert!(!file.exists());
+
+    let iat = "oidc-initial-access-token-0123456789";
+    let read = Client::new(config("api:read").with_initial_access_token(iat)).unwrap();
+    let write = Client::new(config("api:write").with_initial_access_token(iat)).unwrap();
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&file).unwrap_or_default()).unwrap_or_default();
+    assert!(record.is_null(), "nothing registered before the first fetch");
+    let claims = jwt_claims(read.get_token_blocking().unwrap().access_token());
+    let record: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    let client_id = record["client_id"].as_str().unwrap();
+    assert_eq!(claims["client_id"], client_id);
+    assert_eq!(claims["scope"], "api:read");
+    assert_eq!(jwt_claims(write.get_token_blocking().unwrap().access_token())["client_id"], client_id);
+    assert_eq!(op.registrations(), 2, "one refused, one registered; the second configuration reused the file");
+    assert_eq!(op.requests(client_id), 2);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 #[test]
 fn oidc_provider_mtls() {
     let op = OidcProvider::start();

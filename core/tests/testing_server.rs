@@ -2,6 +2,8 @@
 //! over real HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
@@ -10,6 +12,8 @@ use ooauthcc_core::testing::{AcceptedAuth, AuthServer, BasicDecoding, ClientRegi
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::{Client, RequestBuilder};
 use serde_json::{Value, json};
+
+use common::got::Got;
 
 const CC: &str = "grant_type=client_credentials";
 
@@ -32,33 +36,6 @@ fn basic(id: &str, secret: &str) -> String {
 
 fn raw_basic(credentials: &str) -> String {
     format!("Basic {}", STANDARD.encode(credentials))
-}
-
-/// A response read to the end.
-struct Got {
-    status: u16,
-    headers: reqwest::header::HeaderMap,
-    text: String,
-}
-
-impl Got {
-    async fn read(resp: reqwest::Response) -> Got {
-        let (status, headers) = (resp.status().as_u16(), resp.headers().clone());
-        let text = resp.text().await.unwrap();
-        Got { status, headers, text }
-    }
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.text).unwrap()
-    }
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).map(|v| v.to_str().unwrap())
-    }
-    /// "status error", e.g. "401 invalid_client".
-    fn outcome(&self) -> String {
-        let error = serde_json::from_str::<Value>(&self.text).ok();
-        let error = error.as_ref().and_then(|v| v["error"].as_str());
-        format!("{} {}", self.status, error.unwrap_or("")).trim().to_owned()
-    }
 }
 
 /// A POST of a form body (`auth` is an Authorization header, "" for none).
@@ -385,6 +362,7 @@ async fn metadata_documents() {
         let want = json!({
             "issuer": server.base_url(),
             "token_endpoint": server.token_url(),
+            "registration_endpoint": server.registration_url(),
             "grant_types_supported": ["client_credentials"],
             "token_endpoint_auth_methods_supported":
                 ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt",

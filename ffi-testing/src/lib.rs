@@ -5,8 +5,9 @@
 //! checked by `tests/header.rs`). The production `libooauthcc.so` holds no
 //! test code: everything named `ooauthcc_test_*` is here.
 //!
-//! - [`server`] (with [`server_tls`], [`server_faults`], [`server_record`]):
-//!   core's bundled loopback authorization server;
+//! - [`server`] (with [`server_tls`], [`server_faults`], [`server_record`],
+//!   [`server_resource`], [`server_registration`]): core's bundled loopback
+//!   authorization server;
 //! - [`redis`]: a real `redis-server` for tests of the shared store.
 //!
 //! The functions follow the C API rules of `libooauthcc` with the same code:
@@ -33,5 +34,6 @@ pub mod redis;
 pub mod server;
 pub mod server_faults;
 pub mod server_record;
+pub mod server_registration;
 pub mod server_resource;
 pub mod server_tls;

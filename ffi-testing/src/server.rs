@@ -2,7 +2,8 @@
 //! users can test their own code without an identity provider. Starting it
 //! with HTTPS and registering mTLS clients: `server_tls.rs`; faults and
 //! response quirks: `server_faults.rs`; the recorded requests:
-//! `server_record.rs`.
+//! `server_record.rs`; the protected resource: `server_resource.rs`; dynamic
+//! client registration: `server_registration.rs`.
 
 use std::ffi::{CString, c_char};
 use std::time::Duration;
@@ -32,6 +33,7 @@ pub(crate) struct ServerObject {
     pub(crate) server: AuthServer,
     token_url: CString,
     pub(crate) resource_url: CString,
+    pub(crate) registration_url: CString,
 }
 
 impl ServerObject {
@@ -39,7 +41,8 @@ impl ServerObject {
     pub(crate) fn into_ptr(server: AuthServer) -> *mut ooauthcc_test_server {
         let token_url = c_string(&server.token_url());
         let resource_url = c_string(&server.resource_url());
-        box_into_ptr::<ooauthcc_test_server>(ServerObject { server, token_url, resource_url })
+        let registration_url = c_string(&server.registration_url());
+        box_into_ptr::<ooauthcc_test_server>(ServerObject { server, token_url, resource_url, registration_url })
     }
 }
 
@@ -221,8 +224,8 @@ pub unsafe extern "C" fn ooauthcc_test_server_set_token_lifetime_ms(
     })
 }
 
-/// Sets a delay before every token response (default none), so concurrent
-/// callers pile up behind one request.
+/// Sets a delay before every token and registration response (default
+/// none), so concurrent callers pile up behind one request.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ooauthcc_test_server_set_latency_ms(
     server: *const ooauthcc_test_server,
@@ -270,9 +273,10 @@ pub unsafe extern "C" fn ooauthcc_test_server_total_requests(
     })
 }
 
-/// Zeroes the request counters (`_request_count`, `_total_requests`) and
-/// forgets the recorded requests (`_recorded_count`); tokens already issued
-/// stay valid.
+/// Zeroes the request counters (`_request_count`, `_total_requests`,
+/// `_registration_count`) and forgets the recorded requests
+/// (`_recorded_count`, `_resource_count`); tokens already issued and clients
+/// registered stay valid.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ooauthcc_test_server_reset_counts(
     server: *const ooauthcc_test_server,

@@ -34,6 +34,8 @@ pub(crate) struct AuthorizedObject {
     url: SecretCString,
     headers: Vec<HeaderLine>,
     access_token: SecretCString,
+    /// Core's decision, kept for `ooauthcc_client_reauthorize`.
+    authorized: Authorized,
 }
 
 struct HeaderLine {
@@ -47,7 +49,7 @@ impl Castable for ooauthcc_authorized {
     type RustType = AuthorizedObject;
 }
 
-fn object_for(a: &Authorized) -> AuthorizedObject {
+fn object_for(a: Authorized) -> AuthorizedObject {
     let headers = a
         .headers()
         .iter()
@@ -62,6 +64,7 @@ fn object_for(a: &Authorized) -> AuthorizedObject {
         url: SecretCString::new(a.url().as_str()),
         headers,
         access_token: SecretCString::new(a.token().access_token()),
+        authorized: a,
     }
 }
 
@@ -72,9 +75,8 @@ fn object_for(a: &Authorized) -> AuthorizedObject {
 /// `timeout_ms` and errors). On success `*out` is a new object you free with
 /// `ooauthcc_authorized_free`.
 ///
-/// When the API answers 401, pass `ooauthcc_authorized_access_token` to
-/// `ooauthcc_client_invalidate` and call this again, at most
-/// `ooauthcc_client_unauthorized_retries` times.
+/// When the API answers 401, ask `ooauthcc_client_reauthorize` what to send
+/// next.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ooauthcc_client_authorize(
     client: *const ooauthcc_client,
@@ -90,7 +92,37 @@ pub unsafe extern "C" fn ooauthcc_client_authorize(
         c.client.check_destination(url)?;
         let token = c.get(timeout_ms)?;
         let authorized = c.client.authorize_with(url, token.token.clone())?;
-        out.put(box_into_ptr::<ooauthcc_authorized>(object_for(&authorized)));
+        out.put(box_into_ptr::<ooauthcc_authorized>(object_for(authorized)));
+        Ok(())
+    })
+}
+
+/// After the API answered 401 to `rejected`: what to send on retry number
+/// `attempt` (0 after the first 401), or `*out` = NULL to give up and keep the
+/// 401. The same rule as every other integration (core's
+/// `Client::reauthorize`): NULL once `attempt` reaches
+/// `ooauthcc_client_unauthorized_retries`; otherwise exactly `rejected`'s
+/// token is invalidated (of many requests rejected together, one renewal), a
+/// token is got again (waiting at most the config's `get_timeout`), and NULL
+/// when it is the rejected one again. On success with a retry, `*out` is a new
+/// object for the same URL that you free with `ooauthcc_authorized_free`;
+/// `rejected` stays yours.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ooauthcc_client_reauthorize(
+    client: *const ooauthcc_client,
+    rejected: *const ooauthcc_authorized,
+    attempt: u32,
+    out: *mut *mut ooauthcc_authorized,
+    err: *mut *mut ooauthcc_error,
+) -> ooauthcc_status {
+    ffi_status_boundary!(err, {
+        // SAFETY: `client` and `rejected` are NULL or live objects of this
+        // library, `out` NULL or writable (C contract).
+        let (c, rejected, out) = unsafe {
+            (client_ref(client)?, box_ref::<ooauthcc_authorized>(rejected, "rejected")?, Out::new(out, "out")?)
+        };
+        let next = c.client.reauthorize_blocking(&rejected.authorized, attempt)?;
+        out.put(next.map_or(std::ptr::null_mut(), |a| box_into_ptr::<ooauthcc_authorized>(object_for(a))));
         Ok(())
     })
 }

@@ -51,6 +51,7 @@ pub mod client_async;
 pub mod config;
 pub mod config_callback;
 pub mod config_credentials;
+pub mod config_registration;
 mod config_set;
 pub mod config_store;
 pub mod config_text;

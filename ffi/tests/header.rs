@@ -51,6 +51,7 @@ const SECTIONS: &[Section] = &[
             ("config_text.rs", "Endpoint, request parameters, how the token is sent"),
             ("config_credentials.rs", "Credentials: client secret, private key, client assertions"),
             ("config_callback.rs", "Credentials from your own callback"),
+            ("config_registration.rs", "Dynamic client registration (RFC 7591)"),
             ("config_tls.rs", "Mutual TLS and trust anchors"),
             ("config_tuning.rs", "Durations, renewal, retries"),
             ("config_store.rs", "Sharing tokens across processes (Redis)"),

@@ -1,5 +1,7 @@
 """What the adapters (``requests``, ``httpx``, ``aiohttp``) share: the client
-check, and turning ``Client.authorize_with`` into what they set on a request."""
+check, turning ``Client.authorize_with`` into what they set on a request, and
+core's rule for the token to retry with after a 401
+(``Client.retry_unauthorized``)."""
 
 from __future__ import annotations
 
@@ -26,3 +28,19 @@ class ClientAuth:
             for name, value in headers
         ]
         return target, joined
+
+    def next_token(self, rejected: Token, attempt: int) -> Token | None:
+        """The token for retry number ``attempt`` after a 401 to ``rejected``,
+        or None to give up and return the 401 (core decides, and invalidates
+        ``rejected``: ``Client.retry_unauthorized``)."""
+        if not self.client.retry_unauthorized(rejected, attempt):
+            return None
+        renewed = self.client.token()
+        return None if renewed == rejected else renewed
+
+    async def next_token_async(self, rejected: Token, attempt: int) -> Token | None:
+        """:meth:`next_token` without blocking the event loop."""
+        if not self.client.retry_unauthorized(rejected, attempt):
+            return None
+        renewed = await self.client.token_async()
+        return None if renewed == rejected else renewed

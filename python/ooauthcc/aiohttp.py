@@ -43,19 +43,17 @@ class OAuth2ClientCredentials(ClientAuth):
         url, own_cookie = str(request.url), request.headers.get("Cookie")
         self.client.check_destination(url)  # before fetching a token for it
         token = await self.client.token_async()
-        for _ in range(self.client.unauthorized_retries):
+        attempt = 0
+        while True:
             self._apply(request, url, own_cookie, token)
             response = await handler(request)
             if response.status != 401:
                 return response
-            self.client.invalidate(token)
-            renewed = await self.client.token_async()
-            if renewed == token:
+            renewed = await self.next_token_async(token, attempt)
+            if renewed is None:
                 return response
             response.release()
-            token = renewed
-        self._apply(request, url, own_cookie, token)
-        return await handler(request)
+            token, attempt = renewed, attempt + 1
 
 
 Auth = OAuth2ClientCredentials

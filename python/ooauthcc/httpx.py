@@ -47,36 +47,28 @@ class OAuth2ClientCredentials(ClientAuth, httpx.Auth):
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         url, own_cookie = str(request.url), request.headers.get("Cookie")
         self.client.check_destination(url)  # before fetching a token for it
-        token = self.client.token()
-        for _ in range(self.client.unauthorized_retries):
+        token: Token | None = self.client.token()
+        attempt = 0
+        while token is not None:
             self._apply(request, url, own_cookie, token)
             response = yield request
             if response.status_code != 401:
                 return
-            self.client.invalidate(token)
-            renewed = self.client.token()
-            if renewed == token:
-                return
-            token = renewed
-        self._apply(request, url, own_cookie, token)
-        yield request
+            token = self.next_token(token, attempt)
+            attempt += 1
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         url, own_cookie = str(request.url), request.headers.get("Cookie")
         self.client.check_destination(url)
-        token = await self.client.token_async()
-        for _ in range(self.client.unauthorized_retries):
+        token: Token | None = await self.client.token_async()
+        attempt = 0
+        while token is not None:
             self._apply(request, url, own_cookie, token)
             response = yield request
             if response.status_code != 401:
                 return
-            self.client.invalidate(token)
-            renewed = await self.client.token_async()
-            if renewed == token:
-                return
-            token = renewed
-        self._apply(request, url, own_cookie, token)
-        yield request
+            token = await self.next_token_async(token, attempt)
+            attempt += 1
 
 
 Auth = OAuth2ClientCredentials

@@ -66,24 +66,23 @@ class OAuth2ClientCredentials(ClientAuth, requests.auth.AuthBase):
         return r
 
     def _on_response(self, response: requests.Response, **kwargs: Any) -> requests.Response:
-        for _ in range(self.client.unauthorized_retries):
-            if response.status_code != 401:
-                break
-            retried = self._retry(response, **kwargs)
+        attempt = 0
+        while response.status_code == 401:
+            retried = self._retry(response, attempt, **kwargs)
             if retried is None:
                 break
-            response = retried
+            response, attempt = retried, attempt + 1
         return response
 
-    def _retry(self, response: requests.Response, **kwargs: Any) -> requests.Response | None:
-        """Sends ``response``'s request again with a new token; None when it cannot be."""
+    def _retry(self, response: requests.Response, attempt: int, **kwargs: Any) -> requests.Response | None:
+        """Sends ``response``'s request again with a new token (retry number
+        ``attempt``); None when it may not or cannot be."""
         request = response.request
         rejected: Token | None = getattr(request, _TOKEN_ATTR, None)
         if rejected is None:
             return None
-        self.client.invalidate(rejected)
-        token = self.client.token()
-        if token == rejected:
+        token = self.next_token(rejected, attempt)
+        if token is None:
             return None
         body = request.body
         if body is not None and not isinstance(body, (bytes, str)):

@@ -241,18 +241,7 @@ impl PyClient {
     /// (the one a resource server rejected), so N callers reporting the same
     /// token cause one refetch. Returns whether it was dropped.
     fn invalidate(&self, token: &Bound<'_, PyAny>) -> PyResult<bool> {
-        guard(|| {
-            if let Ok(t) = token.cast::<PyToken>() {
-                return Ok(self.core.invalidate(t.get().token.access_token()));
-            }
-            match token.cast::<PyString>() {
-                Ok(s) => Ok(self.core.invalidate(&s.to_cow()?)),
-                Err(_) => Err(PyTypeError::new_err(format!(
-                    "argument 'token' must be str or Token, not {}",
-                    config::type_name(token)
-                ))),
-            }
-        })
+        guard(|| with_access_token(token, |t| self.core.invalidate(t)))
     }
 
     /// Counters of the cache entry this client shares.
@@ -287,6 +276,15 @@ impl PyClient {
             let a = self.core.authorize_with(url, token.get().token.clone()).map_err(|e| errors::from_core(py, &e))?;
             Ok((a.url().as_str().to_owned(), a.headers().to_vec()))
         })
+    }
+
+    /// After an API answered 401 to `token` on retry number `attempt` (0
+    /// after the first 401): whether to retry. This is core's one rule for
+    /// every integration: never past `unauthorized_retries`; when it answers
+    /// True, `token` has been invalidated (compare-and-invalidate), so get a
+    /// token again and retry with it unless it is `token` again.
+    fn retry_unauthorized(&self, token: &Bound<'_, PyAny>, attempt: u32) -> PyResult<bool> {
+        guard(|| with_access_token(token, |t| self.core.retry_unauthorized(t, attempt)))
     }
 
     /// How many times the adapters send an API request again with a new
@@ -364,5 +362,19 @@ impl PyClient {
     fn __repr__(&self) -> String {
         let closed = if self.closed.load(Ordering::Relaxed) { ", closed" } else { "" };
         format!("Client(token_url={:?}, client_id={:?}{closed})", self.core.token_url(), self.core.client_id())
+    }
+}
+
+/// Calls `f` with the access token of `token`, a `Token` or a `str`.
+fn with_access_token<R>(token: &Bound<'_, PyAny>, f: impl FnOnce(&str) -> R) -> PyResult<R> {
+    if let Ok(t) = token.cast::<PyToken>() {
+        return Ok(f(t.get().token.access_token()));
+    }
+    match token.cast::<PyString>() {
+        Ok(s) => Ok(f(&s.to_cow()?)),
+        Err(_) => Err(PyTypeError::new_err(format!(
+            "argument 'token' must be str or Token, not {}",
+            config::type_name(token)
+        ))),
     }
 }

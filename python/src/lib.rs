@@ -39,7 +39,7 @@ mod _ooauthcc {
     #[pymodule_export]
     use crate::stats::PyStats;
     #[pymodule_export]
-    use crate::testing::{PyAuthServer, PyFault, PyRecordedRequest, PyResourceRequest};
+    use crate::testing::{PyAuthServer, PyFault, PyRecordedRequest, PyRegistrationRequest, PyResourceRequest};
     #[pymodule_export]
     use crate::token::PyToken;
 

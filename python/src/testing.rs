@@ -1,18 +1,20 @@
 //! `ooauthcc.testing`: core's bundled loopback authorization server, so users
-//! can test their code without an identity provider.
+//! can test their code without an identity provider. The classes of what it
+//! recorded are in `testing/records.rs`.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use arc_swap::ArcSwapOption;
-use ooauthcc_core::testing::{
-    AcceptedAuth, AuthServer, BasicDecoding, ClientRegistration, Fault, Quirk, RecordedRequest, ResourceRequest,
-    ServerTls,
-};
+use ooauthcc_core::testing::{AcceptedAuth, AuthServer, BasicDecoding, ClientRegistration, Fault, Quirk, ServerTls};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 
 use crate::errors::guard;
+
+mod records;
+
+pub(crate) use records::{PyRecordedRequest, PyRegistrationRequest, PyResourceRequest};
 
 fn to_duration(name: &str, secs: f64) -> PyResult<Duration> {
     Duration::try_from_secs_f64(secs)
@@ -173,7 +175,8 @@ impl PyAuthServer {
         Ok(self.get()?.total_requests())
     }
 
-    /// Zeroes the counters and forgets recorded requests (tokens stay valid).
+    /// Zeroes the counters (registrations too) and forgets recorded requests
+    /// (tokens and registered clients stay valid).
     fn reset_counts(&self) -> PyResult<()> {
         self.get()?.reset_counts();
         Ok(())
@@ -185,7 +188,8 @@ impl PyAuthServer {
         Ok(())
     }
 
-    /// A delay before answering every token request, in seconds (default 0).
+    /// A delay before answering every token and registration request, in
+    /// seconds (default 0).
     fn set_latency(&self, seconds: f64) -> PyResult<()> {
         self.get()?.set_latency(to_duration("latency", seconds)?);
         Ok(())
@@ -250,6 +254,62 @@ impl PyAuthServer {
     fn reject_resource_requests(&self, n: u32) -> PyResult<()> {
         self.get()?.reject_resource_requests(n);
         Ok(())
+    }
+
+    /// `http://127.0.0.1:PORT/register`: dynamic client registration (RFC
+    /// 7591), also the metadata's `registration_endpoint`. A POST of JSON
+    /// client metadata (`Content-Type: application/json`) is answered 201 with
+    /// a new `client_id` and `client_secret`, usable at once at the token
+    /// endpoint with the `token_endpoint_auth_method` asked for
+    /// (`client_secret_basic`, the default, or `client_secret_post`); other
+    /// metadata is answered 400 `invalid_client_metadata`.
+    #[getter]
+    fn registration_url(&self) -> PyResult<String> {
+        Ok(self.get()?.registration_url())
+    }
+
+    /// Successful registrations (answered 201) since the start or `reset_counts()`.
+    fn registration_count(&self) -> PyResult<u64> {
+        Ok(self.get()?.registration_count())
+    }
+
+    /// Every request that reached the registration endpoint, oldest first
+    /// (the last 10,000), refused ones included, with the status answered.
+    fn registration_requests(&self) -> PyResult<Vec<PyRegistrationRequest>> {
+        Ok(self.get()?.registration_requests().into_iter().map(PyRegistrationRequest).collect())
+    }
+
+    /// Requires registrations to carry `Authorization: Bearer <token>` (an
+    /// initial access token) from now on; others are answered 401
+    /// `invalid_token`. None (the default): no token is required.
+    fn require_initial_access_token(&self, token: Option<&str>) -> PyResult<()> {
+        self.get()?.require_initial_access_token(token);
+        Ok(())
+    }
+
+    /// Makes the secrets issued by registrations from now on expire after
+    /// `seconds` (rounded up to a whole second, as `client_secret_expires_at`
+    /// says); the token endpoint then answers 401 `invalid_client` to them.
+    /// None (the default): they never expire (`client_secret_expires_at` 0).
+    fn set_registration_secret_lifetime(&self, seconds: Option<f64>) -> PyResult<()> {
+        let lifetime = seconds.map(|s| to_duration("lifetime", s)).transpose()?;
+        self.get()?.set_registration_secret_lifetime(lifetime);
+        Ok(())
+    }
+
+    /// Answers the next `times` registration requests with `status` (e.g.
+    /// 503) and an empty body; then normal service resumes. `times` 0 cancels
+    /// a pending failure; a number that is not an HTTP status is answered 500.
+    fn fail_registrations(&self, times: u32, status: u16) -> PyResult<()> {
+        self.get()?.fail_registrations(times, status);
+        Ok(())
+    }
+
+    /// Unregisters a client, as if the server had lost it: the token endpoint
+    /// then answers 401 `invalid_client` to it (issued tokens stay valid).
+    /// Returns whether the client was registered.
+    fn forget_client(&self, client_id: &str) -> PyResult<bool> {
+        Ok(self.get()?.forget_client(client_id))
     }
 
     /// Stops the server (in-flight requests are cut off). Idempotent.
@@ -405,134 +465,5 @@ impl PyFault {
 
     fn __repr__(&self) -> String {
         format!("Fault.{:?}", self.0)
-    }
-}
-
-/// One request to the test server's token endpoint. `repr()` hides credentials;
-/// the attributes hold them verbatim for tests to check.
-#[pyclass(frozen, module = "ooauthcc.testing", name = "RecordedRequest")]
-pub(crate) struct PyRecordedRequest(RecordedRequest);
-
-#[pymethods]
-impl PyRecordedRequest {
-    /// The HTTP method.
-    #[getter]
-    fn method(&self) -> &str {
-        &self.0.method
-    }
-
-    /// The path, without the query string.
-    #[getter]
-    fn path(&self) -> &str {
-        &self.0.path
-    }
-
-    /// The headers, names in lower case, in the order received.
-    #[getter]
-    fn headers(&self) -> Vec<(String, String)> {
-        self.0.headers.clone()
-    }
-
-    /// The form parameters of the body, in order.
-    #[getter]
-    fn form(&self) -> Vec<(String, String)> {
-        self.0.form.clone()
-    }
-
-    /// The client id the request named, if any.
-    #[getter]
-    fn client_id(&self) -> Option<&str> {
-        self.0.client_id.as_deref()
-    }
-
-    /// How the client authenticated: `client_secret_basic`, `client_secret_post`,
-    /// `none`, `client_secret_jwt`, `private_key_jwt`, `tls_client_auth`,
-    /// `self_signed_tls_client_auth`, or None.
-    #[getter]
-    fn auth_used(&self) -> Option<&str> {
-        self.0.auth_used.as_deref()
-    }
-
-    /// The first value of a header (case-insensitive name).
-    fn header(&self, name: &str) -> Option<&str> {
-        self.0.header(name)
-    }
-
-    /// The first value of a form parameter.
-    fn param(&self, name: &str) -> Option<&str> {
-        self.0.param(name)
-    }
-
-    /// Every value of a form parameter (e.g. repeated `resource`).
-    fn params(&self, name: &str) -> Vec<String> {
-        self.0.params(name).into_iter().map(str::to_owned).collect()
-    }
-
-    fn __repr__(&self) -> String {
-        format!("{:?}", self.0)
-    }
-}
-
-/// One request to the test server's protected resource, with the status it
-/// answered. `repr()` shows names only; the attributes hold the values
-/// verbatim (the token, cookies) for tests to check.
-#[pyclass(frozen, module = "ooauthcc.testing", name = "ResourceRequest")]
-pub(crate) struct PyResourceRequest(ResourceRequest);
-
-#[pymethods]
-impl PyResourceRequest {
-    /// The HTTP method.
-    #[getter]
-    fn method(&self) -> &str {
-        &self.0.method
-    }
-
-    /// The path, without the query string.
-    #[getter]
-    fn path(&self) -> &str {
-        &self.0.path
-    }
-
-    /// The query parameters, decoded, in order.
-    #[getter]
-    fn query(&self) -> Vec<(String, String)> {
-        self.0.query.clone()
-    }
-
-    /// The headers, names in lower case, in the order received.
-    #[getter]
-    fn headers(&self) -> Vec<(String, String)> {
-        self.0.headers.clone()
-    }
-
-    /// 200, or 401 (no valid token, or a rejection asked for).
-    #[getter]
-    fn status(&self) -> u16 {
-        self.0.status
-    }
-
-    /// Where the valid token was: `header:<name>` or `query:<name>`.
-    #[getter]
-    fn token_in(&self) -> Option<&str> {
-        self.0.token_in.as_deref()
-    }
-
-    /// The first value of a header (case-insensitive name).
-    fn header(&self, name: &str) -> Option<&str> {
-        self.0.header(name)
-    }
-
-    /// The first value of a query parameter.
-    fn query_param(&self, name: &str) -> Option<&str> {
-        self.0.query_param(name)
-    }
-
-    /// A cookie's value, from the `Cookie` header.
-    fn cookie(&self, name: &str) -> Option<&str> {
-        self.0.cookie(name)
-    }
-
-    fn __repr__(&self) -> String {
-        format!("{:?}", self.0)
     }
 }

@@ -139,3 +139,18 @@ def test_authorize_with_is_the_one_decision(server: AuthServer, client_id: str) 
         make_client(server, client_id, header_format="Bearer")
     with pytest.raises(ooauthcc.ConfigError, match="unauthorized_retries"):
         make_client(server, client_id, unauthorized_retries=9)
+
+
+def test_retry_unauthorized_is_cores_rule(server: AuthServer, client_id: str) -> None:
+    client = make_client(server, client_id, unauthorized_retries=2)
+    token = client.token()
+    assert client.retry_unauthorized(token, 0)  # allowed, and the token dropped
+    assert client.cached_token() is None
+    renewed = client.token()
+    assert renewed != token and server.request_count(client_id) == 2
+    assert client.retry_unauthorized(renewed.access_token, 1)  # a str works too
+    third = client.token()
+    assert not client.retry_unauthorized(third, 2)  # past unauthorized_retries: no, and kept
+    assert client.cached_token() == third
+    with pytest.raises(TypeError, match="str or Token"):
+        client.retry_unauthorized(42, 0)  # type: ignore[arg-type]

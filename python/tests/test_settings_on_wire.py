@@ -98,6 +98,69 @@ def check_basic(r: RecordedRequest, client_id: str, encoded_secret: str) -> None
     assert r.param("client_secret") is None
 
 
+# ---- dynamic client registration (RFC 7591) ------------------------------
+
+
+def _registering(w: Wire, path: Path, **settings: Any) -> ooauthcc.Client:
+    """A client that registers at the server, keeping what it is issued at `path`."""
+    given: dict[str, Any] = {
+        "token_url": w.server.token_url,
+        "registration_endpoint": w.server.registration_url,
+        "registration_file": str(path),
+        **settings,
+    }
+    w.used.update(given)
+    return ooauthcc.Client(retry_base_delay=0.02, get_timeout=30.0, **given)
+
+
+def _fetch_registered(w: Wire, client: ooauthcc.Client, path: Path) -> dict[str, Any]:
+    """Gets a token; checks the token request used the client id the file keeps."""
+    assert w.server.is_valid_token(client.get_token())
+    record: dict[str, Any] = json.loads(path.read_text())
+    assert w.server.requests()[-1].client_id == record["client_id"]
+    assert record["client_id"].startswith("dcr-")
+    return record
+
+
+@wire("registration_file")
+def _registration_file(w: Wire) -> None:
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "fresh" / "client.json"
+        before = w.server.registration_count()
+        _fetch_registered(w, _registering(w, path), path)
+        assert w.server.registration_count() == before + 1
+        assert path.stat().st_mode & 0o777 == 0o600
+        # A later start with the same file registers nothing.
+        _fetch_registered(w, _registering(w, path, scopes=["another-entry"]), path)
+        assert w.server.registration_count() == before + 1
+
+
+@wire("registration_endpoint")
+def _registration_endpoint(w: Wire) -> None:
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "client.json"
+        record = _fetch_registered(w, _registering(w, path), path)
+        assert record["registration_endpoint"] == w.server.registration_url
+        sent = json.loads(w.server.registration_requests()[-1].body)
+        assert sent["grant_types"] == ["client_credentials"]
+        assert sent["token_endpoint_auth_method"] == "client_secret_basic"
+
+
+@wire("initial_access_token")
+def _initial_access_token(w: Wire) -> None:
+    w.server.require_initial_access_token("wire-iat-0123456789")
+    try:
+        with tempfile.TemporaryDirectory() as d:
+            path = Path(d) / "client.json"
+            with pytest.raises(ooauthcc.OAuthError) as refused:
+                _registering(w, path, max_retries=0).get_token()
+            assert (refused.value.error, refused.value.http_status) == ("invalid_token", 401)
+            _fetch_registered(w, _registering(w, path, initial_access_token="wire-iat-0123456789"), path)
+            assert w.server.registration_requests()[-1].authorization == "Bearer wire-iat-0123456789"
+    finally:
+        w.server.require_initial_access_token(None)
+
+
 # ---- where the request goes and who it names ----------------------------
 
 

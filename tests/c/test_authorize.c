@@ -125,6 +125,47 @@ static void refused_hosts_cost_no_token_request(void) {
     ooauthcc_test_server_free(server);
 }
 
+/* ooauthcc_client_reauthorize is the retry rule: each retry gets the next
+ * token for the same URL, the rejected one invalidated; past
+ * unauthorized_retries, NULL, and the cache is left alone. */
+static void reauthorize_after_401(void) {
+    ooauthcc_test_server *server = start_server("reauthorize", SECRET);
+    ooauthcc_config *cfg = config_for(server, "reauthorize", SECRET);
+    TRY(ooauthcc_config_set_unauthorized_retries, cfg, 2);
+    ooauthcc_client *client = client_from(cfg);
+    ooauthcc_config_free(cfg);
+    const char *url = ooauthcc_test_server_resource_url(server);
+    ooauthcc_authorized *a = NULL;
+    TRY(ooauthcc_client_authorize, client, url, PATIENT_MS, &a);
+    for (uint32_t attempt = 0; attempt < 2; attempt++) {
+        ooauthcc_authorized *next = NULL;
+        TRY(ooauthcc_client_reauthorize, client, a, attempt, &next);
+        CHECK(next != NULL);
+        CHECK(strcmp(ooauthcc_authorized_access_token(next), ooauthcc_authorized_access_token(a)) != 0);
+        CHECK(strcmp(ooauthcc_authorized_url(next), url) == 0);
+        ooauthcc_authorized_free(a);
+        a = next;
+    }
+    CHECK(requests(server, "reauthorize") == 3);
+    ooauthcc_authorized *none = (ooauthcc_authorized *)&none; /* not NULL: the call writes NULL */
+    TRY(ooauthcc_client_reauthorize, client, a, 2, &none);
+    CHECK(none == NULL);
+    ooauthcc_token *cached = NULL;
+    TRY(ooauthcc_client_cached_token, client, &cached);
+    CHECK(cached != NULL && strcmp(ooauthcc_token_access_token(cached), ooauthcc_authorized_access_token(a)) == 0);
+    ooauthcc_token_free(cached);
+    CHECK(requests(server, "reauthorize") == 3);
+
+    ooauthcc_error *err = NULL;
+    EXPECT(&err, OOAUTHCC_STATUS_NULL_ARGUMENT, ooauthcc_client_reauthorize, client, NULL, 0, &none);
+    ooauthcc_error_free(err);
+    EXPECT(&err, OOAUTHCC_STATUS_NULL_ARGUMENT, ooauthcc_client_reauthorize, NULL, a, 0, &none);
+    ooauthcc_error_free(err);
+    ooauthcc_authorized_free(a);
+    ooauthcc_client_free(client);
+    ooauthcc_test_server_free(server);
+}
+
 static void retries_setting_and_misuse(const ooauthcc_test_server *server) {
     ooauthcc_config *cfg = config_for(server, ID, SECRET);
     ooauthcc_client *client = client_from(cfg);
@@ -171,6 +212,7 @@ int main(void) {
     token_in_the_query(server);
     refused_hosts_cost_no_token_request();
     retries_setting_and_misuse(server);
+    reauthorize_after_401();
     ooauthcc_test_server_free(server);
     curl_global_cleanup();
     puts("test_authorize: ok");

@@ -60,9 +60,9 @@ static ooauthcc_test_request *last_request(const char *client_id) {
     return r;
 }
 
-/* Gets one token with a client built from `cfg` (frees `cfg`), checks that
- * the server issued it, and returns the request it sent. */
-static ooauthcc_test_request *fetch(ooauthcc_config *cfg, const char *client_id) {
+/* Gets one token with a client built from `cfg` (frees `cfg`) and checks
+ * that the server issued it. */
+static void fetch_one(ooauthcc_config *cfg) {
     ooauthcc_client *client = build(cfg);
     ooauthcc_token *token = NULL;
     TRY(ooauthcc_client_get_token, client, 0, &token);
@@ -71,6 +71,11 @@ static ooauthcc_test_request *fetch(ooauthcc_config *cfg, const char *client_id)
     CHECK(valid);
     ooauthcc_token_free(token);
     ooauthcc_client_free(client);
+}
+
+/* fetch_one, and the request it sent. */
+static ooauthcc_test_request *fetch(ooauthcc_config *cfg, const char *client_id) {
+    fetch_one(cfg);
     return last_request(client_id);
 }
 
@@ -97,6 +102,120 @@ static void wire_issuer(void) {
     ooauthcc_test_request *r = fetch(cfg, "wire-issuer");
     CHECK_STR(ooauthcc_test_request_path(r), "/token"); /* the discovered token_endpoint */
     ooauthcc_test_request_free(r);
+}
+
+/* ---- dynamic client registration (RFC 7591) ------------------------------ */
+
+/* A registration file path in a fresh directory the client will create. */
+static void registration_path(const char *what, char *out, size_t cap) {
+    snprintf(out, cap, "/tmp/ooauthcc-wire-%s-%d-%lld/client.json", what, (int)getpid(), (long long)now_unix_ms());
+}
+
+/* A config at the server's token endpoint with no client id and no secret:
+ * the wire test sets its registration settings. */
+static ooauthcc_config *config_unregistered(void) {
+    ooauthcc_config *cfg = ooauthcc_config_new();
+    CHECK(cfg != NULL);
+    TRY(ooauthcc_config_set_token_url, cfg, ooauthcc_test_server_token_url(server));
+    TRY(ooauthcc_config_set_retry_base_delay_ms, cfg, 20);
+    TRY(ooauthcc_config_set_get_timeout_ms, cfg, PATIENT_MS);
+    return cfg;
+}
+
+/* Gets one token through `cfg` (freed) and returns the registration file's
+ * text (malloc'ed), after checking that the token request named the client id
+ * the file holds. */
+static char *fetch_registered(ooauthcc_config *cfg, const char *path) {
+    fetch_one(cfg);
+    char *text = read_text_file(path);
+    size_t n = 0;
+    TRY(ooauthcc_test_server_recorded_count, server, &n);
+    ooauthcc_test_request *r = NULL;
+    TRY(ooauthcc_test_server_recorded_request, server, n - 1, &r);
+    char quoted[160];
+    snprintf(quoted, sizeof quoted, "\"client_id\":\"%s\"", ooauthcc_test_request_client_id(r));
+    CHECK(strncmp(ooauthcc_test_request_client_id(r), "dcr-", 4) == 0);
+    CHECK(contains(text, quoted)); /* the token request used what the file keeps */
+    ooauthcc_test_request_free(r);
+    return text;
+}
+
+/* Removes the registration file, its lock file and their directory. */
+static void remove_registration(const char *path) {
+    char other[300];
+    unlink(path);
+    snprintf(other, sizeof other, "%s.lock", path);
+    unlink(other);
+    snprintf(other, sizeof other, "%s", path);
+    char *slash = strrchr(other, '/');
+    CHECK(slash != NULL);
+    *slash = 0;
+    CHECK(rmdir(other) == 0);
+}
+
+static uint64_t registrations(void) {
+    uint64_t n = 0;
+    TRY(ooauthcc_test_server_registration_count, server, &n);
+    return n;
+}
+
+static void wire_registration_file(void) {
+    char path[256];
+    registration_path("file", path, sizeof path);
+    uint64_t before = registrations();
+    for (int start = 0; start < 2; start++) { /* the second start registers nothing */
+        ooauthcc_config *cfg = config_unregistered();
+        TRY(ooauthcc_config_set_registration_endpoint, cfg, ooauthcc_test_server_registration_url(server));
+        TRY(ooauthcc_config_set_registration_file, cfg, path);
+        if (start == 1) TRY(ooauthcc_config_add_scope, cfg, "another-entry");
+        free(fetch_registered(cfg, path));
+        CHECK(registrations() == before + 1);
+    }
+    remove_registration(path);
+}
+
+static void wire_registration_endpoint(void) {
+    char path[256];
+    registration_path("endpoint", path, sizeof path);
+    uint64_t before = registrations();
+    ooauthcc_config *cfg = config_unregistered();
+    TRY(ooauthcc_config_set_registration_file, cfg, path);
+    TRY(ooauthcc_config_set_registration_endpoint, cfg, ooauthcc_test_server_registration_url(server));
+    char *text = fetch_registered(cfg, path);
+    char want[300];
+    snprintf(want, sizeof want, "\"registration_endpoint\":\"%s\"", ooauthcc_test_server_registration_url(server));
+    CHECK(contains(text, want));
+    CHECK(registrations() == before + 1);
+    free(text);
+    remove_registration(path);
+}
+
+static void wire_initial_access_token(void) {
+    char path[256];
+    registration_path("iat", path, sizeof path);
+    TRY(ooauthcc_test_server_require_initial_access_token, server, "wire-iat-0123456789");
+    /* Without it the endpoint refuses (401 invalid_token); with it, registers. */
+    for (int with = 0; with < 2; with++) {
+        ooauthcc_config *cfg = config_unregistered();
+        TRY(ooauthcc_config_set_registration_endpoint, cfg, ooauthcc_test_server_registration_url(server));
+        TRY(ooauthcc_config_set_registration_file, cfg, path);
+        if (with) {
+            TRY(ooauthcc_config_set_initial_access_token, cfg, "wire-iat-0123456789");
+            free(fetch_registered(cfg, path));
+            continue;
+        }
+        TRY(ooauthcc_config_set_max_retries, cfg, 0);
+        ooauthcc_client *client = build(cfg);
+        ooauthcc_token *token = NULL;
+        ooauthcc_error *err = NULL;
+        CHECK(ooauthcc_client_get_token(client, 0, &token, &err) == OOAUTHCC_STATUS_OAUTH);
+        CHECK_STR(ooauthcc_error_oauth_error(err), "invalid_token");
+        CHECK(ooauthcc_error_http_status(err) == 401);
+        ooauthcc_error_free(err);
+        ooauthcc_client_free(client);
+    }
+    TRY(ooauthcc_test_server_require_initial_access_token, server, NULL);
+    remove_registration(path);
 }
 
 static void wire_client_id(void) {
@@ -657,6 +776,9 @@ static const struct wire_test WIRE_TESTS[] = {
     WIRE(client_secret),
     WIRE(client_secret_file),
     WIRE(client_secret_env),
+    WIRE(registration_file),
+    WIRE(registration_endpoint),
+    WIRE(initial_access_token),
     WIRE(client_secret_provider),
     WIRE(private_key),
     WIRE(private_key_file),

@@ -51,6 +51,38 @@ impl ClientConfig {
         }
     }
 
+    /// A configuration that registers itself (RFC 7591) at `registration_endpoint`
+    /// at the first fetch, keeping the issued client id and secret in
+    /// `registration_file` for later starts (see [`ClientConfig::registration_file`]).
+    /// For an issuer whose metadata names the registration endpoint, start
+    /// from [`ClientConfig::default`] and set `issuer` and `registration_file`.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), ooauthcc_core::Error> {
+    /// use ooauthcc_core::{Client, ClientConfig};
+    /// let client = Client::new(ClientConfig::registering(
+    ///     "https://idp.example.com/oauth2/token",
+    ///     "https://idp.example.com/oauth2/register",
+    ///     "/var/lib/my-service/oauth-client.json",
+    /// ))?;
+    /// let token = client.get_token_blocking()?; // registers once, then reuses the file
+    /// # drop(token);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn registering(
+        token_url: impl Into<String>,
+        registration_endpoint: impl Into<String>,
+        registration_file: impl Into<std::path::PathBuf>,
+    ) -> Self {
+        ClientConfig {
+            token_url: token_url.into(),
+            registration_endpoint: Some(registration_endpoint.into()),
+            registration_file: Some(registration_file.into()),
+            ..ClientConfig::default()
+        }
+    }
+
     /// Adds one extra form parameter.
     pub fn with_extra_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.extra_params.insert(name.into(), value.into());

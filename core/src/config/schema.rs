@@ -27,7 +27,8 @@ declare_settings! {
     /// is empty) the token endpoint is read from its RFC 8414 / OpenID Connect
     /// discovery document at the first fetch, whose `issuer` must match.
     issuer: Option<String> = None, Text, with_issuer;
-    /// The client identifier.
+    /// The client identifier (leave it empty with `registration_file`: the
+    /// server issues one).
     client_id: String = String::new(), Text, with_client_id;
     /// The client secret (not needed with [`AuthMethod::None`] or
     /// [`AuthMethod::PrivateKeyJwt`]). Set at most one of `client_secret`,
@@ -52,6 +53,19 @@ declare_settings! {
     private_key_env: Option<String> = None, Text, with_private_key_env;
     /// A callback returning the PEM private key, called at every fetch (not part of documents).
     private_key_provider: Option<SecretProvider> = None, Callback, with_private_key_provider;
+    /// Dynamic client registration (RFC 7591): the file where the client id
+    /// and secret the server issues are kept (created 0600). Read at the first
+    /// fetch and reused; when it is missing, for another registration endpoint,
+    /// or its secret has expired (`client_secret_expires_at`), the client
+    /// registers and writes it, one process at a time (the file is locked).
+    /// Leave `client_id` and the client secret unset.
+    registration_file: Option<PathBuf> = None, Path, with_registration_file;
+    /// The RFC 7591 registration endpoint (default, with `issuer`: the
+    /// `registration_endpoint` of its metadata).
+    registration_endpoint: Option<String> = None, Text, with_registration_endpoint;
+    /// The initial access token the registration endpoint asks for, if any
+    /// (RFC 7591 §3), sent as a bearer token with the registration request.
+    initial_access_token: Option<Secret> = None, SecretText, with_initial_access_token;
     /// The JWS algorithm of client assertions (`client_secret_jwt`: HS256
     /// (default), HS384, HS512; `private_key_jwt`: RS256 (default), RS384,
     /// RS512, PS256, PS384, PS512, ES256, ES384, EdDSA).

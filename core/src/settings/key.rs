@@ -40,6 +40,11 @@ pub(crate) struct CacheKey {
     /// The shared store's URL: clients sharing tokens with other processes
     /// keep an entry apart from clients that do not.
     store: Option<[u8; 32]>,
+    /// The registration file and endpoint (a registering client's credentials
+    /// are whatever that file holds), and the initial access token's
+    /// fingerprint: a client given the right one does not share the failure
+    /// of one given a wrong one.
+    registration: Option<(std::path::PathBuf, Option<String>, Option<SourceKey>)>,
 }
 
 impl CacheKey {
@@ -76,6 +81,10 @@ impl CacheKey {
                 s.refresh_jitter.to_bits(),
             ],
             store: s.store.as_ref().map(|st| st.fingerprint),
+            registration: s.registration.as_ref().map(|r| {
+                let initial_token = r.initial_access_token.as_ref().map(|t| Source::Inline(t.clone()).key());
+                (r.file.clone(), r.endpoint.as_ref().map(|u| u.to_string()), initial_token)
+            }),
         }
     }
 

@@ -4,6 +4,9 @@
 //! ([`key`]). Everything above this layer reads `Settings`, never `ClientConfig`.
 
 pub(crate) mod key;
+mod registration;
+
+pub(crate) use registration::RegistrationSettings;
 pub(crate) mod resource;
 
 use std::collections::BTreeMap;
@@ -66,6 +69,9 @@ pub(crate) struct Settings {
     pub resource: resource::ResourceSettings,
     /// The shared token store, when `store_url` is set.
     pub store: Option<std::sync::Arc<crate::store::StoreSettings>>,
+    /// Dynamic client registration, when `registration_file` is set: then
+    /// `client_id` is empty and the credentials come from the registration.
+    pub registration: Option<std::sync::Arc<RegistrationSettings>>,
 }
 
 /// Parameters the library sets itself; an extra parameter may not replace them.
@@ -99,13 +105,16 @@ impl Settings {
             }
             (true, None) => return Err(Error::config("token_url", "must not be empty (or set issuer for discovery)")),
         };
-        if c.client_id.is_empty() {
-            return Err(Error::config("client_id", "must not be empty"));
+        let registration = registration::from_config(c)?;
+        if c.client_id.is_empty() && registration.is_none() {
+            return Err(Error::config("client_id", "must not be empty (or set registration_file to register one)"));
         }
         if c.client_id.chars().any(char::is_control) {
             return Err(Error::config("client_id", "must not contain control characters"));
         }
-        let (client_secret, private_key, signing) = check_credentials(c)?;
+        // A registering client's id and secret come from the registration.
+        let (client_secret, private_key, signing) =
+            if registration.is_some() { (None, None, None) } else { check_credentials(c)? };
         let tls = crate::tls::from_config(c)?;
         if matches!(c.auth_method, AuthMethod::TlsClientAuth | AuthMethod::SelfSignedTlsClientAuth)
             && tls.as_ref().is_none_or(|t| t.identity.is_none())
@@ -224,6 +233,7 @@ impl Settings {
             allow_insecure_http: c.allow_insecure_http,
             resource: resource::ResourceSettings::from_config(c)?,
             store: None,
+            registration: registration.map(std::sync::Arc::new),
         };
         // Last: the store's identity is derived from every other setting.
         let has_credential = settings.client_secret.is_some()

@@ -28,16 +28,17 @@
 //!   a fetch of this process's own, never a caller's token.
 
 use std::fs::{File, OpenOptions};
-use std::io::{ErrorKind as IoKind, Read as _, Write as _};
+use std::io::{ErrorKind as IoKind, Read as _};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use tokio::time::Instant;
 
 use super::outcome::{open_failure, open_fresh, sealed_outcome, wait_limit};
-use super::sealed::{Sealer, os_random};
+use super::sealed::Sealer;
 use super::{StoreContext, StoreSettings};
 use crate::error::{Error, ErrorKind, Result};
+use crate::private_files::{self, owner_only, owner_only_dir};
 use crate::retry;
 use crate::stats::bump;
 use crate::token::Token;
@@ -142,22 +143,9 @@ fn read_small(path: &Path) -> Result<Option<(Vec<u8>, SystemTime)>> {
     Ok((value.len() as u64 <= MAX_FILE).then_some((value, modified)))
 }
 
-/// Writes `value` to `path` through a temporary file in the same directory and
-/// a rename, both `0600`.
+/// Writes `value` to `path` atomically, 0600 (see [`private_files`]).
 fn write_atomically(dir: &Path, path: &Path, value: &[u8]) -> Result<()> {
-    let mut suffix = [0u8; 8];
-    os_random(&mut suffix)?;
-    let suffix: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
-    let tmp = dir.join(format!(".tmp-{}-{suffix}", std::process::id()));
-    let written = owner_only(OpenOptions::new().write(true).create_new(true))
-        .open(&tmp)
-        .and_then(|mut f| f.write_all(value))
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(io_error("write", path, &e));
-    }
-    Ok(())
+    private_files::write_atomically(dir, path, value).map_err(|e| io_error("write", path, &e))
 }
 
 /// Takes the client's lock file, creating the directory and the file as
@@ -196,19 +184,4 @@ async fn take_lock(ctx: &StoreContext<'_>, files: &Files, give_up_at: Instant) -
 /// A store error naming the operation and the file, never its contents.
 fn io_error(what: &str, path: &Path, e: &std::io::Error) -> Error {
     Error::new(ErrorKind::Store, format!("store {what} {} failed: {e}", path.display()))
-}
-
-/// Files only their owner may read or write (0600): they hold sealed tokens.
-/// Elsewhere than Unix the directory's inherited permissions apply (README, "Portability").
-fn owner_only(options: &mut OpenOptions) -> &mut OpenOptions {
-    #[cfg(all(unix, not(ooauthcc_no_posix)))]
-    std::os::unix::fs::OpenOptionsExt::mode(options, 0o600);
-    options
-}
-
-/// Directories only their owner may enter (0700), as [`owner_only`] for files.
-fn owner_only_dir(builder: &mut std::fs::DirBuilder) -> &mut std::fs::DirBuilder {
-    #[cfg(all(unix, not(ooauthcc_no_posix)))]
-    std::os::unix::fs::DirBuilderExt::mode(builder, 0o700);
-    builder
 }

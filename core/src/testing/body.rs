@@ -84,6 +84,13 @@ pub(crate) fn json(status: StatusCode, value: &serde_json::Value) -> Reply {
     resp
 }
 
+/// A response with this status and an empty body (no `Content-Type`).
+pub(crate) fn empty(status: StatusCode) -> Reply {
+    let mut resp = Response::new(ReplyBody::full(Bytes::new()));
+    *resp.status_mut() = status;
+    resp
+}
+
 /// A small `text/plain` response.
 pub(crate) fn text(status: StatusCode, body: &'static str) -> Reply {
     reply(status, "text/plain; charset=utf-8", body)
@@ -124,7 +131,18 @@ pub(crate) fn oauth_error(status: StatusCode, error: &str, description: Option<&
 /// The 401 `invalid_client` response; `basic` adds the `WWW-Authenticate`
 /// challenge that RFC 6749 §5.2 requires when Basic was attempted.
 pub(crate) fn invalid_client(basic: bool) -> Reply {
-    let mut resp = oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", Some("client authentication failed"), None);
+    invalid_client_because(basic, "client authentication failed")
+}
+
+/// The 401 `invalid_client` response to a client whose secret has expired.
+pub(crate) fn expired_secret(basic: bool) -> Reply {
+    invalid_client_because(basic, "the client secret has expired")
+}
+
+/// A 401 `invalid_client` response with this description (and the Basic
+/// challenge when `basic`).
+fn invalid_client_because(basic: bool, description: &str) -> Reply {
+    let mut resp = oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", Some(description), None);
     if basic {
         resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"ooauthcc-test\""));
     }

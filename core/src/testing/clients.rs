@@ -1,6 +1,7 @@
 //! Clients registered with the test server and how they may authenticate.
 
 use std::fmt;
+use std::time::SystemTime;
 
 /// The client authentication methods a registered client may use
 /// (RFC 6749 §2.3).
@@ -166,6 +167,10 @@ pub struct ClientRegistration {
     pub public_key_pem: Option<String>,
     /// SHA-256 of the client certificate (DER) this client presents for mTLS.
     pub tls_cert_sha256: Option<[u8; 32]>,
+    /// When the client secret expires (by the server's wall clock); from then
+    /// on the token endpoint answers 401 `invalid_client` to requests
+    /// authenticated with it. `None` (the default): never.
+    pub secret_expires_at: Option<SystemTime>,
 }
 
 impl ClientRegistration {
@@ -181,6 +186,7 @@ impl ClientRegistration {
             grant_type: "client_credentials".to_owned(),
             public_key_pem: None,
             tls_cert_sha256: None,
+            secret_expires_at: None,
         }
     }
 
@@ -232,6 +238,19 @@ impl ClientRegistration {
         self.grant_type = grant_type.into();
         self
     }
+
+    /// Makes the client secret expire at `at`: from then on the token endpoint
+    /// refuses requests authenticated with it (401 `invalid_client`).
+    #[must_use]
+    pub fn with_secret_expires_at(mut self, at: SystemTime) -> Self {
+        self.secret_expires_at = Some(at);
+        self
+    }
+
+    /// Whether the secret has expired by `now`.
+    pub(crate) fn secret_expired(&self, now: SystemTime) -> bool {
+        self.secret_expires_at.is_some_and(|at| now >= at)
+    }
 }
 
 impl fmt::Debug for ClientRegistration {
@@ -245,6 +264,7 @@ impl fmt::Debug for ClientRegistration {
             .field("grant_type", &self.grant_type)
             .field("public_key_pem", &self.public_key_pem.is_some())
             .field("tls_cert", &self.tls_cert_sha256.is_some())
+            .field("secret_expires_at", &self.secret_expires_at)
             .finish()
     }
 }

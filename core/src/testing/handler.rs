@@ -1,8 +1,10 @@
 //! Request routing and the token endpoint logic (RFC 6749 §4.4), plus the
-//! RFC 8414 metadata documents.
+//! RFC 8414 metadata documents. Dynamic client registration (`/register`) is
+//! in `registration.rs`.
 
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt as _, LengthLimitError, Limited};
@@ -13,6 +15,7 @@ use serde_json::json;
 
 use super::auth::{Credentials, Problem, first};
 use super::body::{self, Reply};
+use super::clients::AuthMethod;
 use super::faults;
 use super::record::RecordedRequest;
 use super::state::{Arrival, Shared};
@@ -44,6 +47,7 @@ pub(crate) async fn handle(
 ) -> Result<Reply, Infallible> {
     let resp = match req.uri().path() {
         "/token" => token_endpoint(&ctx, req, peer.as_deref()).await,
+        "/register" => super::registration::serve(&ctx, req).await,
         "/.well-known/oauth-authorization-server" | "/.well-known/openid-configuration" => metadata(&ctx, req.method()),
         "/resource" => super::resource::serve(&ctx.shared, req.method(), req.uri(), req.headers()),
         _ => body::text(StatusCode::NOT_FOUND, "not found"),
@@ -59,6 +63,7 @@ fn metadata(ctx: &Ctx, method: &Method) -> Reply {
     let doc = json!({
         "issuer": ctx.issuer,
         "token_endpoint": format!("{}/token", ctx.issuer),
+        "registration_endpoint": format!("{}/register", ctx.issuer),
         "grant_types_supported": ["client_credentials"],
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "tls_client_auth", "self_signed_tls_client_auth", "none"],
     });
@@ -66,7 +71,7 @@ fn metadata(ctx: &Ctx, method: &Method) -> Reply {
 }
 
 /// 405 with the allowed methods.
-fn method_not_allowed(allow: &'static str) -> Reply {
+pub(crate) fn method_not_allowed(allow: &'static str) -> Reply {
     let mut resp = body::text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed");
     resp.headers_mut().insert(ALLOW, HeaderValue::from_static(allow));
     resp
@@ -119,7 +124,7 @@ async fn token_endpoint(ctx: &Ctx, req: Request<Incoming>, peer: Option<&PeerCer
 }
 
 /// Reads the body, refusing more than [`MAX_BODY`] bytes with 413.
-async fn read_body(incoming: Incoming, headers: &HeaderMap) -> Result<Bytes, StatusCode> {
+pub(crate) async fn read_body(incoming: Incoming, headers: &HeaderMap) -> Result<Bytes, StatusCode> {
     let announced =
         headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
     if announced.is_some_and(|len| len > MAX_BODY as u64) {
@@ -154,6 +159,10 @@ fn grant(ctx: &Ctx, headers: &HeaderMap, form: &[(String, String)], creds: &Cred
     let Some(client) = client.filter(|c| creds.verify(Some(c), &audiences, &ctx.seen_jtis)) else {
         return body::invalid_client(creds.basic_attempted);
     };
+    let with_secret = matches!(creds.method, Some(AuthMethod::Basic | AuthMethod::Post | AuthMethod::ClientSecretJwt));
+    if with_secret && client.secret_expired(SystemTime::now()) {
+        return body::expired_secret(creds.basic_attempted);
+    }
     let Some(grant_type) = first(form, "grant_type") else {
         return body::invalid_request("missing grant_type");
     };

@@ -19,6 +19,12 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 //!
+//! Dynamic client registration (RFC 7591): `POST /register`
+//! ([`AuthServer::registration_url`]) with JSON client metadata issues a new
+//! client id and secret, usable at once at the token endpoint; the test can
+//! require an initial access token, make secrets expire, make registrations
+//! fail, and make the server forget a client.
+//!
 //! Token endpoint rules: only `POST /token` with an
 //! `application/x-www-form-urlencoded` body (at most 64 KiB). The client
 //! authenticates with HTTP Basic (`client_secret_basic`), with `client_id` and
@@ -38,6 +44,7 @@ mod handler;
 mod modes;
 mod record;
 mod redis;
+mod registration;
 mod resource;
 mod server;
 mod state;
@@ -46,7 +53,7 @@ mod tokens;
 
 pub use clients::{AcceptedAuth, BasicDecoding, ClientRegistration};
 pub use modes::{Fault, Quirk};
-pub use record::{RecordedRequest, ResourceRequest};
+pub use record::{RecordedRequest, RegistrationRequest, ResourceRequest};
 pub use redis::{RedisCluster, RedisSentinel, RedisServer};
 pub use server::AuthServer;
 pub use tls::ServerTls;

@@ -1,4 +1,5 @@
-//! What the test server remembers about each request to its token endpoint.
+//! What the test server remembers about each request to its token endpoint,
+//! its protected resource and its registration endpoint.
 
 use std::fmt;
 
@@ -126,6 +127,36 @@ impl fmt::Debug for ResourceRequest {
             .field("headers", &names(&self.headers))
             .field("status", &self.status)
             .field("token_in", &self.token_in)
+            .finish()
+    }
+}
+
+/// One request to the registration endpoint (`/register`, RFC 7591), as the
+/// server received it and answered it.
+///
+/// The `Debug` output shows only the scheme of the `Authorization` header (the
+/// initial access token is hidden); the fields hold it verbatim so tests can
+/// check it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RegistrationRequest {
+    /// The `Authorization` header, if one was sent (not UTF-8: decoded lossily).
+    pub authorization: Option<String>,
+    /// The request body (the client metadata, JSON), decoded lossily as UTF-8;
+    /// empty for a request whose body was not read (wrong method, too large).
+    pub body: String,
+    /// The status answered: 201, or the refusal (400, 401, 405, 413, or the
+    /// status of a failure the test asked for with `fail_registrations`).
+    pub status: u16,
+}
+
+impl fmt::Debug for RegistrationRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let authorization =
+            self.authorization.as_deref().map(|v| format!("{} <redacted>", v.split(' ').next().unwrap_or_default()));
+        f.debug_struct("RegistrationRequest")
+            .field("authorization", &authorization)
+            .field("body", &self.body)
+            .field("status", &self.status)
             .finish()
     }
 }

@@ -17,14 +17,15 @@ use tokio::sync::oneshot;
 use super::clients::ClientRegistration;
 use super::handler::{self, Ctx};
 use super::modes::{Fault, Quirk};
-use super::record::{RecordedRequest, ResourceRequest};
+use super::record::{RecordedRequest, RegistrationRequest, ResourceRequest};
 use super::state::Shared;
 use super::tls::{PeerCert, ServerTls, TlsServer};
 
 /// A real HTTP/1.1 OAuth 2.0 authorization server on `127.0.0.1`, for tests.
 ///
-/// It serves a token endpoint at [`token_url`](Self::token_url) and RFC 8414
-/// metadata under `/.well-known/`. It runs on its own OS thread with its own
+/// It serves a token endpoint at [`token_url`](Self::token_url), RFC 8414
+/// metadata under `/.well-known/` and RFC 7591 dynamic client registration at
+/// [`registration_url`](Self::registration_url). It runs on its own OS thread with its own
 /// tokio runtime, so it can be started from synchronous code, from async code
 /// (inside any runtime), and from other languages.
 ///
@@ -117,6 +118,65 @@ impl AuthServer {
         self.shared.resource.revoke(token);
     }
 
+    /// The dynamic client registration endpoint (RFC 7591):
+    /// `http(s)://127.0.0.1:PORT/register`, also the `registration_endpoint`
+    /// of the metadata. A `POST` of JSON client metadata
+    /// (`Content-Type: application/json`) is answered 201 with a new
+    /// `client_id` (`dcr-<n>-<8 hex digits>`) and `client_secret`, registered at
+    /// once for the `client_credentials` grant and any scope, with
+    /// `token_endpoint_auth_method` `client_secret_basic` (the default) or
+    /// `client_secret_post` as asked; `client_id_issued_at`,
+    /// `client_secret_expires_at` (0: never), `grant_types`, and `scope` and
+    /// `client_name` when given are in the response too. Other metadata (an
+    /// other auth method, `grant_types` without `client_credentials`, a body
+    /// that is not a JSON object) is answered 400 `invalid_client_metadata`.
+    /// See also [`require_initial_access_token`], [`set_registration_secret_lifetime`]
+    /// and [`fail_registrations`].
+    ///
+    /// [`require_initial_access_token`]: Self::require_initial_access_token
+    /// [`set_registration_secret_lifetime`]: Self::set_registration_secret_lifetime
+    /// [`fail_registrations`]: Self::fail_registrations
+    pub fn registration_url(&self) -> String {
+        format!("{}/register", self.base_url())
+    }
+
+    /// Successful registrations (answered 201) since the start or
+    /// [`reset_counts`](Self::reset_counts).
+    pub fn registration_count(&self) -> u64 {
+        self.shared.registration.count()
+    }
+
+    /// Every request that reached `/register`, oldest first (the last
+    /// 10 000), refused ones included, with the status it was answered.
+    pub fn registration_requests(&self) -> Vec<RegistrationRequest> {
+        self.shared.registration.requests()
+    }
+
+    /// Requires registrations to carry `Authorization: Bearer <token>` (an
+    /// RFC 7591 initial access token) from now on; others are answered 401
+    /// `invalid_token`. `None` (the default): no token is required.
+    pub fn require_initial_access_token(&self, token: Option<&str>) {
+        self.shared.registration.require_initial_token(token);
+    }
+
+    /// Makes the client secrets issued by registrations from now on expire
+    /// after `lifetime` (rounded up to a whole second of the wall clock, as
+    /// `client_secret_expires_at` says); the token endpoint then answers 401
+    /// `invalid_client` to them. `None` (the default): secrets never expire
+    /// and `client_secret_expires_at` is 0.
+    pub fn set_registration_secret_lifetime(&self, lifetime: Option<Duration>) {
+        self.shared.registration.set_secret_lifetime(lifetime);
+    }
+
+    /// Answers the next `times` POSTs to `/register` with `status` and an
+    /// empty body (after the latency), whatever they carry; then normal
+    /// service resumes (`times` 0 cancels a pending failure). A number that
+    /// is not an HTTP status is answered 500. [`set_fault`](Self::set_fault)
+    /// does not apply to `/register`.
+    pub fn fail_registrations(&self, times: u32, status: u16) {
+        self.shared.registration.fail_next(times, status);
+    }
+
     /// The issuer identifier, equal to [`base_url`](Self::base_url); the
     /// metadata is at `{issuer}/.well-known/oauth-authorization-server` and
     /// `{issuer}/.well-known/openid-configuration`.
@@ -132,6 +192,14 @@ impl AuthServer {
     /// Registers a client, replacing any client with the same id.
     pub fn register_client(&self, client: ClientRegistration) {
         self.shared.register(client);
+    }
+
+    /// Unregisters a client, as if the server had lost it (a registration
+    /// deleted by an administrator, a database reset): the token endpoint then
+    /// answers 401 `invalid_client` to it. Tokens already issued stay valid.
+    /// Returns whether the client was registered.
+    pub fn forget_client(&self, client_id: &str) -> bool {
+        self.shared.forget(client_id)
     }
 
     /// The token requests that named this client id (by Basic or in the
@@ -168,11 +236,14 @@ impl AuthServer {
         self.shared.recorded(index)
     }
 
-    /// Zeroes the request counters and forgets the recorded requests (issued
-    /// tokens stay valid).
+    /// Zeroes the request counters (token requests, registrations) and
+    /// forgets the recorded requests (token, resource and registration
+    /// requests). Issued tokens and registered clients stay valid, and the
+    /// registration settings stay.
     pub fn reset_counts(&self) {
         self.shared.reset_counts();
         self.shared.resource.reset();
+        self.shared.registration.reset();
     }
 
     /// Sets the lifetime of tokens issued from now on (default one hour).
@@ -191,8 +262,8 @@ impl AuthServer {
         self.shared.set_idle_close(after);
     }
 
-    /// Sets a delay before answering every POST to `/token` (default none);
-    /// concurrent requests wait side by side.
+    /// Sets a delay before answering every POST to `/token` and to
+    /// `/register` (default none); concurrent requests wait side by side.
     pub fn set_latency(&self, latency: Duration) {
         self.shared.set_latency(latency);
     }

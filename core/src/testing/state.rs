@@ -85,6 +85,8 @@ pub(crate) struct Shared {
     inner: Mutex<Inner>,
     /// The protected resource's record of what it received.
     pub(crate) resource: super::resource::ResourceLog,
+    /// The registration endpoint's settings and record.
+    pub(crate) registration: super::registration::RegistrationLog,
 }
 
 impl Shared {
@@ -106,12 +108,18 @@ impl Shared {
                 expiries: HashMap::new(),
             }),
             resource: super::resource::ResourceLog::default(),
+            registration: super::registration::RegistrationLog::default(),
         }
     }
 
     /// Adds or replaces a client.
     pub(crate) fn register(&self, client: ClientRegistration) {
         self.inner.lock().clients.insert(client.client_id.clone(), client);
+    }
+
+    /// Removes a client; whether it was registered.
+    pub(crate) fn forget(&self, client_id: &str) -> bool {
+        self.inner.lock().clients.remove(client_id).is_some()
     }
 
     /// The registration of a client, if known.
@@ -194,17 +202,24 @@ impl Shared {
         self.inner.lock().lifetime = lifetime;
     }
 
-    /// Sets the delay before answering token requests.
+    /// Sets how long a keep-alive connection may stay idle (`None`: forever).
     pub(crate) fn set_idle_close(&self, after: Option<Duration>) {
         self.inner.lock().idle_close = after;
     }
 
+    /// How long a keep-alive connection may stay idle.
     pub(crate) fn idle_close(&self) -> Option<Duration> {
         self.inner.lock().idle_close
     }
 
+    /// Sets the delay before answering token and registration requests.
     pub(crate) fn set_latency(&self, latency: Duration) {
         self.inner.lock().latency = latency;
+    }
+
+    /// The delay before answering token and registration requests.
+    pub(crate) fn latency(&self) -> Duration {
+        self.inner.lock().latency
     }
 
     /// Sets the response quirk.

@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod fleet;
+pub mod got;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;

@@ -36,10 +36,10 @@ import os
 from typing import Any, Optional
 
 from .._ooauthcc import AuthServer as _NativeAuthServer
-from .._ooauthcc import Client, Fault, RecordedRequest, ResourceRequest
+from .._ooauthcc import Client, Fault, RecordedRequest, RegistrationRequest, ResourceRequest
 from ._redis import RedisServer, free_port
 
-__all__ = ["AuthServer", "Fault", "RecordedRequest", "RedisServer", "ResourceRequest", "free_port"]
+__all__ = ["AuthServer", "Fault", "RecordedRequest", "RedisServer", "RegistrationRequest", "ResourceRequest", "free_port"]
 
 _ids = itertools.count()
 

@@ -1,8 +1,9 @@
 /* Call an API with libcurl, authorized by ooauthcc: the library decides what
  * to send (the URL, and the header lines: the token in its configured format,
  * the resource headers and cookies), refuses hosts outside allowed_hosts, and
- * after a 401 the token is invalidated and the request sent again with a new
- * one, at most ooauthcc_client_unauthorized_retries times.
+ * after a 401 ooauthcc_client_reauthorize says whether and with what to send
+ * the request again (the rejected token invalidated, a new one, at most
+ * unauthorized_retries times).
  * Runs against the bundled test server, whose /resource plays the API. */
 #include <stdio.h>
 #include <string.h>
@@ -53,17 +54,20 @@ static long get(CURL *curl, const ooauthcc_authorized *authorized, struct body *
     return status;
 }
 
-/* One API call with the retry rule: after a 401, drop that token and try again. */
+/* One API call; after a 401 the library decides whether to send it again. */
 static long call_api(ooauthcc_client *client, CURL *curl, const char *url, struct body *body, ooauthcc_error **err) {
-    long status = -1;
-    for (uint32_t attempt = 0; attempt <= ooauthcc_client_unauthorized_retries(client); attempt++) {
-        ooauthcc_authorized *authorized = NULL;
-        if (ooauthcc_client_authorize(client, url, OOAUTHCC_TIMEOUT_CONFIGURED, &authorized, err)) return -1;
-        status = get(curl, authorized, body);
-        if (status == 401) ooauthcc_client_invalidate(client, ooauthcc_authorized_access_token(authorized), NULL, NULL);
+    ooauthcc_authorized *authorized = NULL;
+    if (ooauthcc_client_authorize(client, url, OOAUTHCC_TIMEOUT_CONFIGURED, &authorized, err)) return -1;
+    long status = get(curl, authorized, body);
+    for (uint32_t attempt = 0; status == 401; attempt++) {
+        ooauthcc_authorized *next = NULL;
+        if (ooauthcc_client_reauthorize(client, authorized, attempt, &next, err)) status = -1;
         ooauthcc_authorized_free(authorized);
-        if (status != 401) break;
+        authorized = next;
+        if (authorized == NULL) break; /* give up: the API's 401 stands (or an error) */
+        status = get(curl, authorized, body);
     }
+    ooauthcc_authorized_free(authorized);
     return status;
 }
 

@@ -5,7 +5,9 @@
 //
 // Prints the line `READY <issuer>` on stdout once it listens (and, with
 // OOAUTHCC_MTLS_DIR, a second line `MTLS <https base url>`, in the same write).
-// Counts token requests per client and serves them at GET /__ooauthcc/stats.
+// Counts token requests per client, and registration requests (RFC 7591, at
+// /reg, initial access token `oidc-initial-access-token-0123456789`), and
+// serves them at GET /__ooauthcc/stats.
 // Exits when its stdin closes, so a test harness that dies never leaves it running.
 //
 // Environment: OOAUTHCC_TOKEN_TTL (seconds, default 3600);
@@ -26,6 +28,9 @@ const counts = { total: 0, by_client: {} };
 const mtlsDir = process.env.OOAUTHCC_MTLS_DIR;
 const pem = (name) => readFileSync(`${mtlsDir}/${name}`, 'utf8');
 const pemBody = (text) => text.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, '');
+
+// The initial access token registrations need (RFC 7591 §3): a fixture, known to the tests.
+const REGISTRATION_IAT = 'oidc-initial-access-token-0123456789';
 
 // Client ids and secrets are test fixtures, known to the tests too.
 const clients = [
@@ -95,6 +100,8 @@ Promise.all([listen(server), ...(tlsServer ? [listen(tlsServer)] : [])]).then(()
           accessTokenFormat: 'jwt',
         }),
       },
+      // RFC 7591 dynamic client registration at /reg, behind an initial access token.
+      registration: { enabled: true, initialAccessToken: REGISTRATION_IAT },
       mTLS: {
         enabled: Boolean(mtlsDir),
         tlsClientAuth: true,
@@ -114,6 +121,9 @@ Promise.all([listen(server), ...(tlsServer ? [listen(tlsServer)] : [])]).then(()
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify(counts));
       return;
+    }
+    if (req.method === 'POST' && req.url.startsWith('/reg')) {
+      counts.registrations = (counts.registrations || 0) + 1;
     }
     if (req.method === 'POST' && req.url.startsWith('/token')) {
       // Count on arrival; read a copy of the body to learn the client id.

@@ -1,0 +1,39 @@
+//! Files only their owner may read (0600) in directories only their owner may
+//! enter (0700), replaced atomically: for what the library keeps on disk — the
+//! file store's sealed tokens and the credentials a dynamic registration issued.
+//! Elsewhere than Unix the directory's inherited permissions apply (README,
+//! "Portability").
+
+use std::fs::OpenOptions;
+use std::io::Write as _;
+use std::path::Path;
+
+/// Opens files as only their owner may read or write them (0600).
+pub(crate) fn owner_only(options: &mut OpenOptions) -> &mut OpenOptions {
+    #[cfg(all(unix, not(ooauthcc_no_posix)))]
+    std::os::unix::fs::OpenOptionsExt::mode(options, 0o600);
+    options
+}
+
+/// Creates directories only their owner may enter (0700).
+pub(crate) fn owner_only_dir(builder: &mut std::fs::DirBuilder) -> &mut std::fs::DirBuilder {
+    #[cfg(all(unix, not(ooauthcc_no_posix)))]
+    std::os::unix::fs::DirBuilderExt::mode(builder, 0o700);
+    builder
+}
+
+/// Writes `value` to `path` through a new 0600 file in `dir` (the directory of
+/// `path`) and a rename, so that a reader sees the old content or the new, never
+/// a part. The temporary name need not be secret, only unused: it is created
+/// with `create_new`.
+pub(crate) fn write_atomically(dir: &Path, path: &Path, value: &[u8]) -> std::io::Result<()> {
+    let tmp = dir.join(format!(".tmp-{}-{:016x}", std::process::id(), fastrand::u64(..)));
+    let written = owner_only(OpenOptions::new().write(true).create_new(true))
+        .open(&tmp)
+        .and_then(|mut f| f.write_all(value))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
