@@ -25,6 +25,7 @@
  *   7. Header
  *   8. Authorized API requests
  *   9. Log
+ *   10. Events
  */
 
 /* The library's objects are opaque (used through pointers only); each is
@@ -1692,6 +1693,115 @@ ooauthcc_status ooauthcc_set_log_callback(ooauthcc_log_callback callback,
                                           ooauthcc_free_callback free_user_data,
                                           uint32_t max_level,
                                           struct ooauthcc_error **err);
+
+/* ==========================================================================
+ * 10. Events
+ * One event per fetch and per caller that waited, to a callback of yours:
+ * for your own metrics and traces (ooauthcc_client_stat has the counters).
+ * ========================================================================== */
+
+/**
+ * What an event reports (`ooauthcc_event.kind`).
+ */
+enum ooauthcc_event_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * A fetch got a token (from the token endpoint or the shared store).
+   */
+  OOAUTHCC_EVENT_KIND_FETCH_SUCCEEDED = 1,
+  /**
+   * A fetch failed: `status`, `http_status` and `oauth_error` say how.
+   */
+  OOAUTHCC_EVENT_KIND_FETCH_FAILED = 2,
+  /**
+   * A caller waited for a fetch (it had no token to be served):
+   * `duration_us` is how long; `status` is not OK when it got an error.
+   */
+  OOAUTHCC_EVENT_KIND_WAITED = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum ooauthcc_event_kind ooauthcc_event_kind;
+#else
+typedef uint32_t ooauthcc_event_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * One event, passed to the event callback. Valid only during the call: copy
+ * what you keep. Strings are NUL-terminated UTF-8.
+ */
+typedef struct ooauthcc_event {
+  /**
+   * An `ooauthcc_event_kind`.
+   */
+  uint32_t kind;
+  /**
+   * The client id of the cache entry (empty for a client that registers
+   * itself and has not yet).
+   */
+  const char *client_id;
+  /**
+   * For fetches: a renewal ahead of expiry, while callers were served the
+   * old token.
+   */
+  bool background;
+  /**
+   * How long the fetch took (every request and retry in it), or how long
+   * the caller waited, in microseconds.
+   */
+  uint64_t duration_us;
+  /**
+   * `OOAUTHCC_STATUS_OK`, or the failure's status.
+   */
+  ooauthcc_status status;
+  /**
+   * The failure's HTTP status, 0 when none.
+   */
+  uint16_t http_status;
+  /**
+   * The failure's OAuth `error` code (e.g. `invalid_client`), NULL when none.
+   */
+  const char *oauth_error;
+  /**
+   * The new token's lifetime in milliseconds (`FETCH_SUCCEEDED`), else 0.
+   */
+  uint64_t token_lifetime_ms;
+} ooauthcc_event;
+
+/**
+ * An event callback: receives `user_data` as given to
+ * `ooauthcc_set_event_callback` and an event valid only during the call.
+ *
+ * It runs on a library thread (fetches) or on the thread of the call that
+ * waited, possibly on several threads at once: it must be thread-safe, return
+ * quickly, not throw (C++) or longjmp, and not call back into the library
+ * (`ooauthcc_client_get_token` from a library thread returns `USAGE`).
+ */
+typedef void (*ooauthcc_event_callback)(void *user_data,
+                                        const struct ooauthcc_event *event);
+
+/**
+ * Sends every event of the library to `callback` with `user_data`, replacing
+ * the callback installed before; NULL `callback` removes it (and events
+ * cost nothing again).
+ *
+ * `user_data` ownership: with a callback, the library takes `user_data`, and
+ * `free_user_data` (when not NULL) runs exactly once — after the last call of
+ * `callback` with it returned, when a later `ooauthcc_set_event_callback`
+ * replaced or removed it (possibly on a library thread). Registering the same
+ * `user_data` with the same `free_user_data` again carries it over. When the
+ * call removes the callback it takes nothing. A callback still installed at
+ * exit is not freed. See `ooauthcc_event_callback` for what the callback must
+ * not do.
+ */
+ooauthcc_status ooauthcc_set_event_callback(ooauthcc_event_callback callback,
+                                            void *user_data,
+                                            ooauthcc_free_callback free_user_data,
+                                            struct ooauthcc_error **err);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -74,7 +74,8 @@ static_libs="-Wl,-Bstatic -looauthcc -Wl,-Bdynamic -looauthcc_testing -Wl,-rpath
 
 echo "== compile (gcc -std=c11 / g++ -std=c++17, -Wall -Wextra -Werror)"
 c_programs=(test_basic test_errors test_args test_herd test_fork test_mtls test_secret_callback test_fault_matrix
-  test_store test_sigpipe test_settings_on_wire test_oidc_provider test_async test_profiles test_refresh_ahead)
+  test_store test_sigpipe test_settings_on_wire test_oidc_provider test_async test_profiles test_refresh_ahead
+  test_events)
 for name in "${c_programs[@]}"; do
   gcc -std=c11 -Wall -Wextra -Werror -g $cflags -o "$work/$name" "tests/c/$name.c" $libs
 done

@@ -22,7 +22,7 @@ echo "== python: virtualenv at $venv with the build and test tools"
 [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
 export PATH="$venv/bin:$PATH"
 python -m pip install -q --disable-pip-version-check \
-  "maturin>=1.9,<2" pytest pytest-timeout pytest-asyncio requests httpx aiohttp prometheus_client mypy \
+  "maturin>=1.9,<2" pytest pytest-timeout pytest-asyncio requests httpx aiohttp prometheus_client opentelemetry-sdk mypy \
   jsonschema rfc3339-validator types-jsonschema
 
 echo "== python: the wheel and sdist (scripts/build-wheel.sh, profile $profile, target dir $CARGO_TARGET_DIR)"

@@ -25,6 +25,7 @@ use tokio::sync::watch;
 use crate::clock::Nanos;
 use crate::discovery::Metadata;
 use crate::error::{Error, ErrorKind, Result};
+use crate::events::{self, Event, EventKind};
 use crate::fetch::{self, AutoMethod, FetchContext};
 use crate::http::describe_url;
 use crate::retry;
@@ -148,7 +149,16 @@ impl Entry {
             Now::Token(t) => Ok(t),
             Now::Wait(flight) => {
                 bump(&self.counters.waits);
-                self.wait(&flight, deadline, timeout, &slot).await
+                let waited = self.wait(&flight, deadline, timeout, &slot).await;
+                events::emit(|| Event {
+                    kind: EventKind::Waited,
+                    client_id: &self.settings.client_id,
+                    background: false,
+                    duration: start.elapsed(),
+                    error: waited.as_ref().err(),
+                    token_lifetime: None,
+                });
+                waited
             }
         }
     }
@@ -230,7 +240,16 @@ impl Entry {
             };
             let began = std::time::Instant::now();
             let outcome = store::obtain(&store).await;
-            self.counters.record_fetch(began.elapsed(), outcome.as_ref().err().map(Error::kind));
+            let took = began.elapsed();
+            self.counters.record_fetch(took, outcome.as_ref().err().map(Error::kind));
+            events::emit(|| Event {
+                kind: if outcome.is_ok() { EventKind::FetchSucceeded } else { EventKind::FetchFailed },
+                client_id: &self.settings.client_id,
+                background,
+                duration: took,
+                error: outcome.as_ref().err(),
+                token_lifetime: outcome.as_ref().ok().map(Token::lifetime),
+            });
             outcome.map(|t| t.0)
         };
         let hold = |e: &Error, consecutive: u32| {

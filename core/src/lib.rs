@@ -35,6 +35,7 @@ mod credentials;
 mod discovery;
 mod entry;
 mod error;
+mod events;
 mod fetch;
 mod fork;
 mod generation;
@@ -74,6 +75,7 @@ pub use config::{
 };
 pub use credentials::SecretProvider;
 pub use error::{Error, ErrorKind, OAuthErrorBody, Result};
+pub use events::{Event, EventHook, EventKind, set_event_hook};
 #[cfg(feature = "reqwest-middleware")]
 pub use middleware::OAuthMiddleware;
 #[doc(hidden)]

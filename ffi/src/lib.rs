@@ -44,6 +44,7 @@
 mod boundary;
 mod handle;
 mod strings;
+mod user_data;
 
 pub mod authorized;
 pub mod client;
@@ -58,6 +59,7 @@ pub mod config_text;
 pub mod config_tls;
 pub mod config_tuning;
 pub mod error;
+pub mod event;
 pub mod header;
 pub mod log;
 pub mod profiles;

@@ -29,6 +29,7 @@ use crate::config_callback::ooauthcc_free_callback;
 use crate::error::ooauthcc_error;
 use crate::status::ooauthcc_status;
 use crate::strings::c_string;
+use crate::user_data::UserData;
 
 /// Severity of a log record; also the `max_level` of
 /// `ooauthcc_set_log_callback` (records above it are not produced at all).
@@ -81,43 +82,6 @@ struct Sink {
     callback: RawCallback,
     user_data: Arc<UserData>,
     max_level: u32,
-}
-
-/// The `user_data` of one or more registrations, freed with the last of them
-/// (each running call of the callback holds its registration).
-struct UserData {
-    ptr: *mut c_void,
-    free: ooauthcc_free_callback,
-}
-
-// SAFETY: `ptr` is only passed back to the callback and to `free`, and the
-// caller of `ooauthcc_set_log_callback` promises (documented there) that the
-// callback may run with it on any thread, concurrently, and `free` once on any
-// thread after the last call.
-unsafe impl Send for UserData {}
-// SAFETY: as for `Send`: nothing here is ever mutated after creation.
-unsafe impl Sync for UserData {}
-
-impl UserData {
-    /// Whether a new registration passes this very `user_data` and free
-    /// function, which then carries it over instead of owning it twice.
-    fn is(&self, ptr: *mut c_void, free: ooauthcc_free_callback) -> bool {
-        match (self.free, free) {
-            (Some(a), Some(b)) => std::ptr::fn_addr_eq(a, b) && self.ptr == ptr,
-            _ => false,
-        }
-    }
-}
-
-impl Drop for UserData {
-    fn drop(&mut self) {
-        if let Some(free) = self.free {
-            // SAFETY: the caller handed `ptr` with `free` to the library, and
-            // this is the last reference: every registration holding it, and
-            // so every call of a callback with it, is gone. It runs once.
-            unsafe { free(self.ptr) };
-        }
-    }
 }
 
 /// Serialises `ooauthcc_set_log_callback` calls, so that finding the

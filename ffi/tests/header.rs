@@ -89,6 +89,12 @@ const SECTIONS: &[Section] = &[
         files: &[("authorized.rs", "")],
     },
     Section { title: "Log", about: "The library's log records, to a callback of yours.", files: &[("log.rs", "")] },
+    Section {
+        title: "Events",
+        about: "One event per fetch and per caller that waited, to a callback of yours:\n \
+                * for your own metrics and traces (ooauthcc_client_stat has the counters).",
+        files: &[("event.rs", "")],
+    },
 ];
 
 fn version_macros() -> String {

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from . import _ooauthcc
 from ._oneliner import get_token, get_token_async
-from ._ooauthcc import CORE_VERSION, SETTINGS, Client, Profiles, Stats, Token, __version__
+from ._ooauthcc import CORE_VERSION, SETTINGS, Client, Event, Profiles, Stats, Token, __version__, set_event_hook
 from .exceptions import (
     ConfigError,
     Error,
@@ -37,6 +37,7 @@ __all__ = [
     "Client",
     "ConfigError",
     "Error",
+    "Event",
     "HttpStatusError",
     "InternalError",
     "InvalidArgumentError",
@@ -54,6 +55,7 @@ __all__ = [
     "c_library_path",
     "get_token",
     "get_token_async",
+    "set_event_hook",
 ]
 
 # A library's logger stays silent unless the application configures logging.

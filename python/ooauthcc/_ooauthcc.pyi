@@ -16,6 +16,7 @@ __all__ = [
     "CORE_VERSION",
     "Client",
     "ENV_PREFIX",
+    "Event",
     "Fault",
     "Profiles",
     "RecordedRequest",
@@ -32,6 +33,7 @@ __all__ = [
     "__version__",
     "_at_exit",
     "_panic_for_test",
+    "set_event_hook",
 ]
 __version__: str
 CORE_VERSION: str
@@ -192,6 +194,30 @@ class Profiles:
     def client(self, name: str) -> Client: ...
     def __contains__(self, name: str, /) -> bool: ...
     def __len__(self) -> int: ...
+
+@final
+class Event:
+    """What happened in the token cache: a fetch that ended, or a caller that waited for one. Never carries a token or a secret."""
+
+    @property
+    def kind(self) -> Literal["fetch_succeeded", "fetch_failed", "waited"]: ...
+    @property
+    def client_id(self) -> str: ...
+    @property
+    def background(self) -> bool: ...
+    @property
+    def duration(self) -> float: ...
+    @property
+    def error_kind(self) -> Optional[str]: ...
+    @property
+    def http_status(self) -> Optional[int]: ...
+    @property
+    def oauth_error(self) -> Optional[str]: ...
+    @property
+    def token_lifetime(self) -> Optional[float]: ...
+
+def set_event_hook(hook: Optional[Callable[[Event], object]]) -> None:
+    """Calls ``hook(event)`` for every event of the token cache in this process (replacing the hook set before); ``None`` removes it."""
 
 @final
 class Stats:

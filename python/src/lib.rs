@@ -11,6 +11,7 @@ mod bench;
 mod client;
 mod config;
 mod errors;
+mod events;
 mod interp;
 mod logging;
 mod profiles;
@@ -32,6 +33,8 @@ mod _ooauthcc {
     use crate::aio::{Pending, Ready};
     #[pymodule_export]
     use crate::client::PyClient;
+    #[pymodule_export]
+    use crate::events::{PyEvent, set_event_hook};
     #[pymodule_export]
     use crate::interp::_at_exit;
     #[pymodule_export]
