@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import ooauthcc
@@ -43,3 +45,12 @@ def make_client(server: AuthServer, client_id: str, **settings: object) -> ooaut
     settings.setdefault("retry_max_delay", 0.5)
     settings.setdefault("get_timeout", 10.0)
     return ooauthcc.Client(server.token_url, client_id, SECRET, **settings)  # type: ignore[arg-type]
+
+
+def herd(call: Callable[[], object], n: int = 8) -> None:
+    """Runs ``call`` on ``n`` threads at once and waits for them all."""
+    threads = [threading.Thread(target=call) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()

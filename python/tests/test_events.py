@@ -13,7 +13,7 @@ import pytest
 import ooauthcc
 from ooauthcc.testing import AuthServer
 
-from helpers import make_client
+from helpers import herd, make_client
 
 
 @pytest.fixture
@@ -37,11 +37,7 @@ def test_a_herd_is_one_fetch_event_and_a_wait_event_per_waiter(
 ) -> None:
     server.set_latency(0.2)
     client = make_client(server, client_id)
-    threads = [threading.Thread(target=client.get_token) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    herd(client.get_token)
     mine = [e for e in events if e.client_id == client_id]
     fetches = [e for e in mine if e.kind == "fetch_succeeded"]
     assert len(fetches) == 1

@@ -4,7 +4,6 @@ server."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,7 +15,7 @@ import ooauthcc
 import ooauthcc.opentelemetry
 from ooauthcc.testing import AuthServer
 
-from helpers import make_client
+from helpers import herd, make_client
 
 
 @pytest.fixture
@@ -48,11 +47,7 @@ def test_fetches_waits_and_failures_become_metrics(
 ) -> None:
     server.set_latency(0.2)
     client = make_client(server, client_id)
-    threads = [threading.Thread(target=client.get_token) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    herd(client.get_token)
     for _ in range(20):
         client.get_token()  # cache hits: no event, no point
 
