@@ -225,6 +225,17 @@ impl Authorized {
     }
 }
 
+impl Drop for Authorized {
+    /// The header values carry the token (in `header_format`): wiped, like
+    /// every other copy of it the library holds. (The URL, when the token is
+    /// in its query, lives in `url::Url`'s own buffer, which is not ours to wipe.)
+    fn drop(&mut self) {
+        for (_, value) in &mut self.headers {
+            zeroize::Zeroize::zeroize(value);
+        }
+    }
+}
+
 impl fmt::Debug for Authorized {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut shown = self.url.clone();

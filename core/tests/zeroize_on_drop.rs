@@ -194,4 +194,14 @@ fn secrets_and_tokens_are_wiped_when_dropped() {
         Some(true),
         "the access token's buffer was not freed, or not wiped, once its last reference went"
     );
+
+    // 4. What an API request carries (`Authorized`): its header value, the
+    //    token in `header_format`, is wiped when it is dropped.
+    let client = Client::new(common::config(&server, &id)).unwrap();
+    let authorized = client.authorize_blocking(&server.resource_url()).unwrap();
+    let (name, value) = &authorized.headers()[0];
+    assert!(name.eq_ignore_ascii_case("authorization") && value.ends_with(authorized.token().access_token()));
+    watch(value.as_ptr());
+    drop(authorized);
+    assert_eq!(watched_block_freed_wiped(Duration::ZERO), Some(true), "the Authorization header value was not wiped");
 }
