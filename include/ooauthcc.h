@@ -1448,6 +1448,27 @@ ooauthcc_status ooauthcc_client_get_header(const struct ooauthcc_client *client,
                                            struct ooauthcc_error **err);
 
 /**
+ * Writes the header value (as `ooauthcc_header_value` gives it: the token
+ * in `header_format`, `Bearer <token>` by default) and a NUL into `buf`, and
+ * its length (without the NUL) into `*value_len`. With a fresh token cached
+ * this is the hot path of all: no allocation, no lock, no reference count
+ * (only the calling thread's stripe of the hit counter); otherwise it gets a
+ * token as `ooauthcc_client_get_token` does (same `timeout_ms` and errors).
+ *
+ * Buffer too small (`buf_len` < value + 1): `OOAUTHCC_STATUS_INVALID_ARGUMENT`
+ * with `*value_len` set to the length needed (without the NUL); nothing is
+ * written to `buf`. Size it `*value_len + 1` and call again. `buf` may be
+ * NULL only when `buf_len` is 0 (to ask the length). Wipe the buffer when
+ * done: it holds the token.
+ */
+ooauthcc_status ooauthcc_client_write_header_value(const struct ooauthcc_client *client,
+                                                   uint64_t timeout_ms,
+                                                   char *buf,
+                                                   size_t buf_len,
+                                                   size_t *value_len,
+                                                   struct ooauthcc_error **err);
+
+/**
  * Formats a token you already hold as this client's header (no network).
  * On success `*out` is a new header you free with `ooauthcc_header_free`.
  */

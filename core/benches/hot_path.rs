@@ -3,6 +3,10 @@
 //! - `floor/arcswap_load_full`: `ArcSwap::load_full` of the cached token, the
 //!   least any lock-free cache can do (DESIGN.md budget: hot path ≤ 1.5× this).
 //! - `ooauthcc/get_token_blocking`: our hot path, a fresh token in the cache.
+//! - `floor/arcswap_load`: `ArcSwap::load` (a guard, no reference count
+//!   written) and reading the token's length, the floor of a borrowed read.
+//! - `ooauthcc/with_fresh_token`: the borrowed hot path, reading the token's
+//!   length (no handle taken, no reference count written).
 //! - `baseline/mutex_option_token`: a `Mutex<Option<Token>>` checked against
 //!   `Instant::now()`, the design most libraries use (golang.org/x/oauth2's
 //!   reuseTokenSource, azure_identity, obstore).
@@ -56,6 +60,20 @@ fn bench(c: &mut Criterion) {
         });
         g.bench_function("ooauthcc/get_token_blocking", |b| {
             b.iter_custom(|iters| concurrent(threads, iters, &|| drop(black_box(client.get_token_blocking().unwrap()))))
+        });
+        g.bench_function("floor/arcswap_load", |b| {
+            b.iter_custom(|iters| {
+                concurrent(threads, iters, &|| {
+                    black_box(floor.load().len());
+                })
+            })
+        });
+        g.bench_function("ooauthcc/with_fresh_token", |b| {
+            b.iter_custom(|iters| {
+                concurrent(threads, iters, &|| {
+                    black_box(client.with_fresh_token(str::len));
+                })
+            })
         });
         g.bench_function("baseline/mutex_option_token", |b| {
             b.iter_custom(|iters| concurrent(threads, iters, &|| drop(black_box(mutex.get().unwrap()))))

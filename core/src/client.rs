@@ -84,6 +84,26 @@ impl Client {
         self.entry.fresh()
     }
 
+    /// Calls `f` with the fresh cached access token, borrowed — the hot path
+    /// with no handle taken: no reference count, no allocation, no lock (the
+    /// hit is counted on the calling thread's stripe). `None` when no fresh
+    /// token is cached: then [`Client::get_token`]. Keep `f` short; it must
+    /// not keep the token.
+    #[inline]
+    pub fn with_fresh_token<R>(&self, f: impl FnOnce(&str) -> R) -> Option<R> {
+        self.entry.with_fresh(|t| f(t.access_token.expose()))
+    }
+
+    /// [`Client::with_fresh_token`] for the header value: `f` gets its three
+    /// parts, `[before, token, after]` of `header_format` (`["Bearer ", token,
+    /// ""]` by default), to copy into a buffer of the caller's without
+    /// building a string.
+    #[inline]
+    pub fn with_fresh_header_value<R>(&self, f: impl FnOnce([&str; 3]) -> R) -> Option<R> {
+        let format = &self.settings.resource.header_format;
+        self.entry.with_fresh(|t| f(format.parts(t.access_token.expose())))
+    }
+
     /// Whether `token` is still the cached token and fresh — the hot path
     /// without taking a new handle (counts a cache hit when true). For bindings
     /// that keep the current token in their own form next to its [`Token`].

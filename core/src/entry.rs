@@ -112,6 +112,15 @@ impl Entry {
         Some(Token(t))
     }
 
+    /// `f` over the fresh cached token, borrowed: no reference count touched;
+    /// counts a cache hit (on the caller's stripe) when there is one.
+    #[inline]
+    pub(crate) fn with_fresh<R>(&self, f: impl FnOnce(&TokenInner) -> R) -> Option<R> {
+        let r = self.life.with_fresh(f)?;
+        self.counters.cache_hits.incr();
+        Some(r)
+    }
+
     /// Whether `token` is the cached token and still fresh; counts a cache hit
     /// when it is. No reference count is touched: bindings that keep their own
     /// copy of the current token (say, as a ready Python string) ask this

@@ -173,3 +173,21 @@ fn reauthorize_is_the_retry_rule_for_every_integration() {
     );
     assert_eq!(server.request_count(&id), 3);
 }
+
+#[test]
+fn the_fresh_token_and_header_value_can_be_borrowed_without_a_handle() {
+    let id = unique_id("apply-borrow");
+    let server = server_for(&id);
+    let c = client(&server, &id, |c| c.with_header_format("Token {token}; v=1"));
+    assert!(c.with_fresh_token(|t| t.to_owned()).is_none(), "nothing cached: None, and no fetch");
+    assert_eq!(server.request_count(&id), 0);
+    let token = c.get_token_blocking().unwrap();
+    let hits = c.stats().cache_hits;
+    assert_eq!(c.with_fresh_token(|t| t.to_owned()).as_deref(), Some(token.access_token()));
+    let parts = c.with_fresh_header_value(|[a, b, d]| format!("{a}{b}{d}")).unwrap();
+    assert_eq!(parts, c.header_value(&token));
+    assert_eq!(parts, format!("Token {}; v=1", token.access_token()));
+    assert_eq!(c.stats().cache_hits, hits + 2, "each borrow is a cache hit");
+    assert!(c.invalidate(token.access_token()));
+    assert!(c.with_fresh_header_value(|_| ()).is_none());
+}

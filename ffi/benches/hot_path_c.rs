@@ -6,6 +6,9 @@
 //!   called from Rust: the same machine code a C caller runs.
 //! - `c_abi/get_token+read+free`: the same, also reading the token's
 //!   `const char *` (what a caller does next).
+//! - `c_abi/write_header_value`: `ooauthcc_client_write_header_value` into a
+//!   caller's buffer (no allocation, no reference count), beside
+//!   `rust/with_fresh_header_value` copying the same parts into a buffer.
 //!
 //! Both clients are built from the same settings, so they share one cache
 //! entry. Each runs on 1 thread and on 2 threads at once (time = wall time per
@@ -19,6 +22,7 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use ooauthcc::client::{ooauthcc_client, ooauthcc_client_free, ooauthcc_client_get_token, ooauthcc_client_new};
 use ooauthcc::config::{ooauthcc_config_free, ooauthcc_config_from_json};
+use ooauthcc::header::ooauthcc_client_write_header_value;
 use ooauthcc::status::ooauthcc_status;
 use ooauthcc::token::{ooauthcc_token, ooauthcc_token_access_token, ooauthcc_token_free};
 use ooauthcc_core::testing::{AuthServer, ClientRegistration};
@@ -48,6 +52,34 @@ fn c_get(client: &CClient, read: bool) {
     }
     // SAFETY: the reference returned above, freed once.
     unsafe { ooauthcc_token_free(black_box(token)) };
+}
+
+/// The header value into a stack buffer through the C ABI.
+#[inline]
+fn c_write(client: &CClient) {
+    let mut buf = [0u8; 256];
+    let mut len = 0usize;
+    // SAFETY: a live client, a writable buffer of its length, a writable length.
+    let status = unsafe {
+        ooauthcc_client_write_header_value(client.0, 0, buf.as_mut_ptr().cast(), buf.len(), &mut len, ptr::null_mut())
+    };
+    debug_assert_eq!(status, ooauthcc_status::Ok);
+    black_box((&buf, len));
+}
+
+/// The same from Rust: the borrowed parts copied into a stack buffer.
+#[inline]
+fn rust_write(client: &Client) {
+    let mut buf = [0u8; 256];
+    let len = client.with_fresh_header_value(|parts| {
+        let mut at = 0;
+        for p in parts {
+            buf[at..at + p.len()].copy_from_slice(p.as_bytes());
+            at += p.len();
+        }
+        at
+    });
+    black_box((&buf, len));
 }
 
 fn bench(c: &mut Criterion) {
@@ -80,6 +112,12 @@ fn bench(c: &mut Criterion) {
         });
         g.bench_function("c_abi/get_token+read+free", |b| {
             b.iter_custom(|iters| concurrent(threads, iters, &|| c_get(&cc, true)))
+        });
+        g.bench_function("rust/with_fresh_header_value", |b| {
+            b.iter_custom(|iters| concurrent(threads, iters, &|| rust_write(&rust)))
+        });
+        g.bench_function("c_abi/write_header_value", |b| {
+            b.iter_custom(|iters| concurrent(threads, iters, &|| c_write(&cc)))
         });
         g.finish();
     }

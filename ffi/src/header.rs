@@ -4,11 +4,12 @@
 //! Design: an object with borrowed strings rather than a caller buffer, so the
 //! caller never sizes a buffer, a value is never truncated, and the header text
 //! (which contains the token) is wiped when freed. Building one allocates; the
-//! allocation-free hot path is `ooauthcc_client_get_token`.
+//! allocation-free hot paths are `ooauthcc_client_get_token` and, into the
+//! caller's buffer, `ooauthcc_client_write_header_value`.
 
 use std::ffi::{CString, c_char};
 
-use ooauthcc_core::Token;
+use ooauthcc_core::{Error, ErrorKind, Token};
 
 use crate::client::{ClientHandle, client_ref, ooauthcc_client};
 use crate::error::ooauthcc_error;
@@ -70,6 +71,84 @@ pub unsafe extern "C" fn ooauthcc_client_get_header(
         out.put(header_for(c, &token.token));
         Ok(())
     })
+}
+
+/// Writes the header value (as `ooauthcc_header_value` gives it: the token
+/// in `header_format`, `Bearer <token>` by default) and a NUL into `buf`, and
+/// its length (without the NUL) into `*value_len`. With a fresh token cached
+/// this is the hot path of all: no allocation, no lock, no reference count
+/// (only the calling thread's stripe of the hit counter); otherwise it gets a
+/// token as `ooauthcc_client_get_token` does (same `timeout_ms` and errors).
+///
+/// Buffer too small (`buf_len` < value + 1): `OOAUTHCC_STATUS_INVALID_ARGUMENT`
+/// with `*value_len` set to the length needed (without the NUL); nothing is
+/// written to `buf`. Size it `*value_len + 1` and call again. `buf` may be
+/// NULL only when `buf_len` is 0 (to ask the length). Wipe the buffer when
+/// done: it holds the token.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ooauthcc_client_write_header_value(
+    client: *const ooauthcc_client,
+    timeout_ms: u64,
+    buf: *mut c_char,
+    buf_len: usize,
+    value_len: *mut usize,
+    err: *mut *mut ooauthcc_error,
+) -> ooauthcc_status {
+    ffi_status_boundary!(err, {
+        // SAFETY: `client` is NULL or a live client reference; `value_len` NULL
+        // or writable (C contract).
+        let (c, value_len) = unsafe { (client_ref(client)?, Out::new(value_len, "value_len")?) };
+        if buf.is_null() && buf_len > 0 {
+            return Err(Error::new(ErrorKind::NullArgument, "argument `buf` is NULL but `buf_len` is not 0"));
+        }
+        let out: &mut [u8] = if buf_len == 0 {
+            &mut []
+        } else {
+            // SAFETY: `buf` is not NULL (checked above) and writable for
+            // `buf_len` bytes, and nothing else uses it during the call (C contract).
+            unsafe { std::slice::from_raw_parts_mut(buf.cast::<u8>(), buf_len) }
+        };
+        let written = match c.client.with_fresh_header_value(|parts| copy_parts(parts, out)) {
+            Some(written) => written,
+            None => {
+                let token = c.get(timeout_ms)?;
+                let value = zeroize::Zeroizing::new(c.client.header_value(&token.token));
+                copy_parts([value.as_str(), "", ""], out)
+            }
+        };
+        match written {
+            Ok(n) => {
+                value_len.put(n);
+                Ok(())
+            }
+            Err(needed) => {
+                value_len.put(needed);
+                Err(Error::new(
+                    ErrorKind::InvalidArgument,
+                    format!(
+                        "argument `buf`: {buf_len} bytes are too small for the header value and its NUL ({} bytes)",
+                        needed + 1
+                    ),
+                ))
+            }
+        }
+    })
+}
+
+/// Copies `parts` and a NUL into `out`: `Ok(length)` without the NUL, or
+/// `Err(length needed)` when it does not fit (nothing written).
+fn copy_parts(parts: [&str; 3], out: &mut [u8]) -> Result<usize, usize> {
+    let len: usize = parts.iter().map(|p| p.len()).sum();
+    if out.len() <= len {
+        return Err(len);
+    }
+    let mut at = 0;
+    for p in parts {
+        out[at..at + p.len()].copy_from_slice(p.as_bytes());
+        at += p.len();
+    }
+    out[at] = 0;
+    Ok(len)
 }
 
 /// Formats a token you already hold as this client's header (no network).

@@ -460,6 +460,48 @@ static void test_auth_method_defaults_to_auto(void) {
     ooauthcc_test_server_free(server);
 }
 
+/* ooauthcc_client_write_header_value: the header value into the caller's
+ * buffer (fetching first on an empty cache), the length needed when the buffer
+ * is too small, and the same text ooauthcc_header_value gives. */
+static void test_write_header_value(void) {
+    ooauthcc_test_server *server = start_server("write-header", "s1");
+    ooauthcc_config *cfg = config_for(server, "write-header", "s1");
+    TRY(ooauthcc_config_set_header_format, cfg, "Token {token}; v=1");
+    ooauthcc_client *client = client_from(cfg);
+    ooauthcc_config_free(cfg);
+    char buf[512];
+    size_t len = 0;
+    TRY(ooauthcc_client_write_header_value, client, OOAUTHCC_TIMEOUT_CONFIGURED, buf, sizeof buf, &len); /* fetches */
+    CHECK(requests(server, "write-header") == 1);
+    CHECK(len == strlen(buf) && strncmp(buf, "Token at_", 9) == 0 && contains(buf, "; v=1"));
+    ooauthcc_header *header = NULL;
+    TRY(ooauthcc_client_get_header, client, OOAUTHCC_TIMEOUT_CONFIGURED, &header);
+    CHECK_STR(buf, ooauthcc_header_value(header));
+    ooauthcc_header_free(header);
+
+    /* Cached: the same, and no request. Too small: the length needed, buf untouched. */
+    size_t again = 0;
+    TRY(ooauthcc_client_write_header_value, client, OOAUTHCC_TIMEOUT_CONFIGURED, buf, sizeof buf, &again);
+    CHECK(again == len && requests(server, "write-header") == 1);
+    char small[8] = "unused";
+    size_t needed = 0;
+    ooauthcc_error *err = NULL;
+    CHECK(ooauthcc_client_write_header_value(client, 0, small, len, &needed, &err) == OOAUTHCC_STATUS_INVALID_ARGUMENT);
+    CHECK(needed == len && contains(ooauthcc_error_message(err), "too small"));
+    CHECK(!contains(ooauthcc_error_message(err), "at_"));
+    ooauthcc_error_free(err);
+    CHECK(strcmp(small, "unused") == 0);
+    needed = 0;
+    CHECK(ooauthcc_client_write_header_value(client, 0, NULL, 0, &needed, NULL) == OOAUTHCC_STATUS_INVALID_ARGUMENT);
+    CHECK(needed == len);
+    CHECK(ooauthcc_client_write_header_value(client, 0, NULL, 4, &needed, NULL) == OOAUTHCC_STATUS_NULL_ARGUMENT);
+    CHECK(ooauthcc_client_write_header_value(client, 0, buf, sizeof buf, NULL, NULL) == OOAUTHCC_STATUS_NULL_ARGUMENT);
+    CHECK(ooauthcc_client_write_header_value(NULL, 0, buf, sizeof buf, &needed, NULL) == OOAUTHCC_STATUS_NULL_ARGUMENT);
+    memset(buf, 0, sizeof buf); /* it held the token */
+    ooauthcc_client_free(client);
+    ooauthcc_test_server_free(server);
+}
+
 int main(void) {
     test_version();
     test_token_and_header();
@@ -470,6 +512,7 @@ int main(void) {
     test_discovery();
     test_log_callback();
     test_auth_method_defaults_to_auto();
+    test_write_header_value();
     printf("test_basic: ok\n");
     return 0;
 }

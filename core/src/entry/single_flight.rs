@@ -143,6 +143,15 @@ impl<S: Spec> Lifecycle<S> {
         })
     }
 
+    /// `f` over the cached token if it is fresh, touching no reference count.
+    #[inline]
+    pub(crate) fn with_fresh<R>(&self, f: impl FnOnce(&S::Token) -> R) -> Option<R> {
+        self.current.peek(|t| {
+            let t = t?;
+            (self.clock.now() < t.stale_at()).then(|| f(t))
+        })
+    }
+
     /// Whether `token` is the cached token and still fresh, touching no
     /// reference count.
     #[inline]

@@ -45,6 +45,11 @@ impl HeaderFormat {
         Ok(HeaderFormat { before: before.to_owned(), after: after.to_owned() })
     }
 
+    /// The header value carrying `token`, in three parts (nothing allocated).
+    pub(crate) fn parts<'a>(&'a self, token: &'a str) -> [&'a str; 3] {
+        [&self.before, token, &self.after]
+    }
+
     /// The header value carrying `token`.
     pub(crate) fn value(&self, token: &str) -> String {
         let mut v = String::with_capacity(self.before.len() + token.len() + self.after.len());
