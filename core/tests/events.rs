@@ -87,7 +87,9 @@ fn fetches_and_waits_are_events_and_cache_hits_are_not() {
     // A renewal ahead of expiry is a background fetch no caller waited for.
     let ahead_id = unique_id("events-ahead");
     let ahead_server = server_for(&ahead_id);
-    ahead_server.set_token_lifetime(Duration::from_secs(2));
+    // 4 s tokens, stale after 2 s: the second call, at 2.4 s, is served the
+    // stale token (1.6 s before it expires) and starts the renewal.
+    ahead_server.set_token_lifetime(Duration::from_secs(4));
     let ahead = Client::new(
         config(&ahead_server, &ahead_id)
             .with_refresh_ahead(0.5)
@@ -96,7 +98,7 @@ fn fetches_and_waits_are_events_and_cache_hits_are_not() {
     )
     .unwrap();
     ahead.get_token_blocking().unwrap();
-    std::thread::sleep(Duration::from_millis(1200));
+    std::thread::sleep(Duration::from_millis(2400));
     ahead.get_token_blocking().unwrap(); // stale: served, renewed behind it
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while !of(&seen, &ahead_id).iter().any(|e| e.background) && std::time::Instant::now() < deadline {
