@@ -31,6 +31,9 @@ pub enum EventKind {
 }
 
 impl EventKind {
+    /// Every kind, so that a binding can check it maps each one.
+    pub const ALL: &'static [EventKind] = &[EventKind::FetchSucceeded, EventKind::FetchFailed, EventKind::Waited];
+
     /// The name used in every language: `fetch_succeeded`, `fetch_failed`, `waited`.
     pub fn name(self) -> &'static str {
         match self {
@@ -79,5 +82,23 @@ pub fn set_event_hook(hook: Option<EventHook>) {
 pub(crate) fn emit<'a>(make: impl FnOnce() -> Event<'a>) {
     if let Some(hook) = HOOK.load_full() {
         hook(&make());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EventKind;
+
+    /// `ALL` lists every kind: a new kind fails to compile here until listed.
+    #[test]
+    fn all_lists_every_kind_with_its_own_name() {
+        let listed = |k: EventKind| match k {
+            EventKind::FetchSucceeded | EventKind::FetchFailed | EventKind::Waited => EventKind::ALL.contains(&k),
+        };
+        assert!(EventKind::ALL.iter().all(|k| listed(*k)));
+        assert_eq!(EventKind::ALL.len(), 3);
+        let mut names: Vec<&str> = EventKind::ALL.iter().map(|k| k.name()).collect();
+        names.dedup();
+        assert_eq!(names.len(), 3);
     }
 }

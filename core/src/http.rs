@@ -149,8 +149,7 @@ fn too_large(status: u16, endpoint: &str) -> Error {
 fn transport_error(e: &reqwest::Error, what: &str, endpoint: &str, s: &Settings) -> Error {
     if e.is_timeout() {
         let limit = if e.is_connect() { s.connect_timeout } else { s.request_timeout };
-        let request = if what == "token endpoint" { "token request" } else { "request" };
-        return Error::new(ErrorKind::Timeout, format!("{request} to {endpoint} timed out after {limit:?}"));
+        return Error::new(ErrorKind::Timeout, format!("request to {what} {endpoint} timed out after {limit:?}"));
     }
     let failed = if e.is_connect() {
         "cannot connect to"

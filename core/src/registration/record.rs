@@ -4,7 +4,7 @@
 //! trusted in part. Its lock (`<file>.lock`) makes one process at a time
 //! register.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{ErrorKind as IoKind, Read as _};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -15,7 +15,7 @@ use zeroize::Zeroizing;
 
 use super::answer::{Issued, expiry};
 use crate::error::{Error, ErrorKind, Result};
-use crate::private_files::{owner_only, owner_only_dir, write_atomically};
+use crate::private_files::{lock_polling, open_lock_file, owner_only_dir, write_atomically};
 use crate::secret::Secret;
 
 /// The format of the file, so a later version can change it knowingly.
@@ -119,26 +119,19 @@ pub(crate) async fn lock(path: &Path, give_up_after: Duration) -> Result<File> {
     owner_only_dir(std::fs::DirBuilder::new().recursive(true))
         .create(parent(path))
         .map_err(|e| io_error("create the directory of", path, &e))?;
-    let file = owner_only(OpenOptions::new().read(true).write(true).create(true).truncate(false))
-        .open(&lock_path)
-        .map_err(|e| io_error("open", &lock_path, &e))?;
-    let give_up_at = Instant::now() + give_up_after;
-    let mut poll = Duration::from_millis(10);
-    loop {
-        match file.try_lock() {
-            Ok(()) => return Ok(file),
-            Err(std::fs::TryLockError::WouldBlock) => {}
-            Err(std::fs::TryLockError::Error(e)) => return Err(io_error("lock", &lock_path, &e)),
-        }
-        if Instant::now() >= give_up_at {
-            return Err(Error::new(
-                ErrorKind::Timeout,
-                format!("another registration has held {} for longer than {give_up_after:?}", lock_path.display()),
-            ));
-        }
-        tokio::time::sleep(poll).await;
-        poll = (poll * 2).min(Duration::from_millis(50));
+    let file = open_lock_file(&lock_path).map_err(|e| io_error("open", &lock_path, &e))?;
+    let taken = lock_polling(&file, Instant::now() + give_up_after, || {
+        tracing::debug!(file = %path.display(), "another registration holds the registration file's lock; waiting");
+    })
+    .await
+    .map_err(|e| io_error("lock", &lock_path, &e))?;
+    if !taken {
+        return Err(Error::new(
+            ErrorKind::Timeout,
+            format!("another registration has held {} for longer than {give_up_after:?}", lock_path.display()),
+        ));
     }
+    Ok(file)
 }
 
 /// Whether a secret expiring at `at` still has `margin` to go at `now`.

@@ -27,7 +27,7 @@
 //! - A directory that cannot be created, read or written costs a warning and
 //!   a fetch of this process's own, never a caller's token.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{ErrorKind as IoKind, Read as _};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -38,7 +38,7 @@ use super::outcome::{open_failure, open_fresh, sealed_outcome, wait_limit};
 use super::sealed::Sealer;
 use super::{StoreContext, StoreSettings};
 use crate::error::{Error, ErrorKind, Result};
-use crate::private_files::{self, owner_only, owner_only_dir};
+use crate::private_files::{self, owner_only_dir};
 use crate::retry;
 use crate::stats::bump;
 use crate::token::Token;
@@ -154,31 +154,20 @@ async fn take_lock(ctx: &StoreContext<'_>, files: &Files, give_up_at: Instant) -
     owner_only_dir(std::fs::DirBuilder::new().recursive(true))
         .create(&files.dir)
         .map_err(|e| io_error("create the directory", &files.dir, &e))?;
-    let file = owner_only(OpenOptions::new().read(true).write(true).create(true).truncate(false))
-        .open(&files.lock)
-        .map_err(|e| io_error("open", &files.lock, &e))?;
-    let mut poll = Duration::from_millis(10);
-    let mut counted_wait = false;
-    loop {
-        match file.try_lock() {
-            Ok(()) => return Ok(file),
-            Err(std::fs::TryLockError::WouldBlock) => {}
-            Err(std::fs::TryLockError::Error(e)) => return Err(io_error("lock", &files.lock, &e)),
-        }
-        if !counted_wait {
-            bump(&ctx.counters.store_waits);
-            counted_wait = true;
-            tracing::debug!(client_id = %ctx.settings.client_id, "another process holds the store's fetch lock; waiting");
-        }
-        if Instant::now() >= give_up_at {
-            return Err(Error::new(
-                ErrorKind::Store,
-                "another process has held the store's fetch lock longer than a fetch can take",
-            ));
-        }
-        tokio::time::sleep(poll).await;
-        poll = (poll * 2).min(Duration::from_millis(50));
+    let file = private_files::open_lock_file(&files.lock).map_err(|e| io_error("open", &files.lock, &e))?;
+    let taken = private_files::lock_polling(&file, give_up_at, || {
+        bump(&ctx.counters.store_waits);
+        tracing::debug!(client_id = %ctx.settings.client_id, "another process holds the store's fetch lock; waiting");
+    })
+    .await
+    .map_err(|e| io_error("lock", &files.lock, &e))?;
+    if !taken {
+        return Err(Error::new(
+            ErrorKind::Store,
+            "another process has held the store's fetch lock longer than a fetch can take",
+        ));
     }
+    Ok(file)
 }
 
 /// A store error naming the operation and the file, never its contents.
